@@ -1,0 +1,46 @@
+"""The one exception type for problems a user can fix (bad files, bad options).
+
+Anything else raised inside accord is a bug. The CLI renders an :class:`AccordError` as one
+line on stderr and exits with code 2; the web app turns it into a 422 response.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class AccordError(Exception):
+    """A problem with user input, located as precisely as the input allows.
+
+    Parameters
+    ----------
+    message:
+        What is wrong, in plain words.
+    source:
+        The file (or other named input) the problem is in, if any.
+    where:
+        Where inside the source: ``"line 12"``, ``"row 4, column Salience"``,
+        ``"stances.assad.us.salience"`` ...
+    """
+
+    def __init__(
+        self, message: str, *, source: str | Path | None = None, where: str | None = None
+    ) -> None:
+        self.message = message
+        self.source = str(source) if source is not None else None
+        self.where = where
+        super().__init__(self.one_line())
+
+    def one_line(self) -> str:
+        """Return ``source: where: message`` with the parts that are known."""
+        parts = [p for p in (self.source, self.where) if p]
+        text = " ".join(self.message.split())
+        return ": ".join([*parts, text]) if parts else text
+
+    def located(self, source: str | Path | None = None, where: str | None = None) -> AccordError:
+        """Return a copy with the source and/or location filled in where still missing."""
+        return AccordError(
+            self.message,
+            source=self.source if self.source is not None else source,
+            where=self.where if self.where is not None else where,
+        )

@@ -1,0 +1,24 @@
+"""Bargaining models behind one API, found by name.
+
+>>> from accord import models
+>>> model = models.get("compromise")
+"""
+
+from accord.models import compromise, median  # noqa: F401  (registers the models)
+from accord.models.base import Event, Model, Params, PerIssueModel, Provenance, Result
+from accord.models.registry import ModelInfo, get, list_models, model_class, names, register
+
+__all__ = [
+    "Event",
+    "Model",
+    "ModelInfo",
+    "Params",
+    "PerIssueModel",
+    "Provenance",
+    "Result",
+    "get",
+    "list_models",
+    "model_class",
+    "names",
+    "register",
+]

@@ -1,0 +1,440 @@
+"""The scenario: actors, issues and each actor's stance on each issue.
+
+Everything here is immutable once built and validated on construction. Saliences are stored in
+[0, 1]; a scenario whose saliences are written on a 0-100 scale (declared with
+``salience_scale: 100`` or detected because some salience exceeds 1) is rescaled as a whole.
+
+Cross-field problems (an unknown actor in a stance, a position outside its issue's scale, an actor
+with no stance ...) are raised as :class:`ScenarioProblem`, which carries the path of the
+offending field so that loaders can point at the line or row that caused it.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import math
+from collections.abc import Sequence
+from functools import cached_property
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+if TYPE_CHECKING:
+    from accord.scenario.arrays import ScenarioArrays
+
+Slug = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=64),
+]
+"""A short lowercase identifier: letters, digits, ``_``, ``-`` and ``.``."""
+
+Distribution = Literal["uniform", "triangular", "pert"]
+"""How Monte Carlo draws a value inside its range (the point value is the mode)."""
+
+Loc = tuple[str | int, ...]
+
+
+class ScenarioProblem(ValueError):
+    """A validation problem located by a path inside the scenario (e.g. ``("stances", 3)``)."""
+
+    def __init__(self, loc: Loc, message: str) -> None:
+        self.loc = loc
+        self.message = message
+        super().__init__(message)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+def _finite(value: float, what: str) -> float:
+    if not math.isfinite(value):
+        raise ValueError(f"{what} must be a finite number, got {value}")
+    return value
+
+
+class Range(_Frozen):
+    """An uncertainty interval ``[low, high]`` for Monte Carlo (written ``[low, high]`` in files)."""
+
+    low: float
+    high: float
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_pair(cls, data: Any) -> Any:
+        if isinstance(data, list | tuple):
+            if len(data) != 2:
+                raise ValueError(f"a range is two numbers [low, high], got {len(data)} values")
+            return {"low": data[0], "high": data[1]}
+        return data
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        _finite(self.low, "range low")
+        _finite(self.high, "range high")
+        if self.low > self.high:
+            raise ValueError(f"range low {self.low:g} is greater than high {self.high:g}")
+        return self
+
+    def contains(self, value: float) -> bool:
+        """Return whether ``value`` lies inside the closed interval."""
+        return self.low <= value <= self.high
+
+    def as_list(self) -> list[float]:
+        """Return ``[low, high]``."""
+        return [self.low, self.high]
+
+
+class Scale(_Frozen):
+    """The numeric scale of an issue: ``min`` and ``max`` positions and a unit."""
+
+    min: float = 0.0
+    max: float = 100.0
+    unit: str = "points"
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Scale:
+        _finite(self.min, "scale min")
+        _finite(self.max, "scale max")
+        if not self.max > self.min:
+            raise ValueError(f"scale max {self.max:g} must be greater than min {self.min:g}")
+        return self
+
+    @property
+    def width(self) -> float:
+        """Return ``max - min``."""
+        return self.max - self.min
+
+    def contains(self, value: float) -> bool:
+        """Return whether ``value`` lies on the scale (ends included)."""
+        return self.min <= value <= self.max
+
+
+class Anchor(_Frozen):
+    """A labelled point of an issue's scale, e.g. ``0 = "Assad stays with full powers"``."""
+
+    value: float
+    label: Annotated[str, StringConstraints(min_length=1)]
+
+
+class Source(_Frozen):
+    """A source the scenario's coding relies on."""
+
+    id: Slug
+    citation: Annotated[str, StringConstraints(min_length=1)]
+    url: str | None = None
+
+
+class Actor(_Frozen):
+    """A party to the negotiation."""
+
+    id: Slug
+    name: str = ""
+    capability: float = Field(ge=0)
+    capability_range: Range | None = None
+    bloc: Slug | None = None
+    source: str | None = None
+    notes: str | None = None
+
+    @model_validator(mode="after")
+    def _defaults(self) -> Actor:
+        _finite(self.capability, "capability")
+        if not self.name:
+            object.__setattr__(self, "name", self.id)
+        r = self.capability_range
+        if r is not None:
+            if r.low < 0:
+                raise ScenarioProblem(("capability_range",), "capability range must be >= 0")
+            if not r.contains(self.capability):
+                raise ScenarioProblem(
+                    ("capability_range",),
+                    f"capability {self.capability:g} lies outside its range "
+                    f"[{r.low:g}, {r.high:g}]",
+                )
+        return self
+
+
+class Issue(_Frozen):
+    """A contested issue (one dimension of the negotiation space)."""
+
+    id: Slug
+    name: str = ""
+    description: str | None = None
+    scale: Scale = Field(default_factory=Scale)
+    anchors: tuple[Anchor, ...] = ()
+    status_quo: float | None = None
+
+    @field_validator("anchors", mode="before")
+    @classmethod
+    def _anchor_mapping(cls, value: Any) -> Any:
+        # Files write anchors as a mapping ``{0: "label", 100: "label"}``.
+        if isinstance(value, dict):
+            return [{"value": k, "label": v} for k, v in value.items()]
+        return value
+
+    @model_validator(mode="after")
+    def _within_scale(self) -> Issue:
+        if not self.name:
+            object.__setattr__(self, "name", self.id)
+        for i, anchor in enumerate(self.anchors):
+            if not self.scale.contains(anchor.value):
+                raise ScenarioProblem(
+                    ("anchors", i),
+                    f"anchor {anchor.value:g} lies outside the scale "
+                    f"[{self.scale.min:g}, {self.scale.max:g}]",
+                )
+        values = [a.value for a in self.anchors]
+        if len(set(values)) != len(values):
+            raise ScenarioProblem(("anchors",), "two anchors share the same value")
+        if self.status_quo is not None and not self.scale.contains(self.status_quo):
+            raise ScenarioProblem(
+                ("status_quo",),
+                f"status quo {self.status_quo:g} lies outside the scale "
+                f"[{self.scale.min:g}, {self.scale.max:g}]",
+            )
+        object.__setattr__(self, "anchors", tuple(sorted(self.anchors, key=lambda a: a.value)))
+        return self
+
+    def label_of(self, value: float) -> str:
+        """Return the label of the anchor nearest to ``value`` ('' when there are none)."""
+        if not self.anchors:
+            return ""
+        return min(self.anchors, key=lambda a: abs(a.value - value)).label
+
+
+class Stance(_Frozen):
+    """One actor's position on one issue and how much the issue matters to it."""
+
+    actor: Slug
+    issue: Slug
+    position: float
+    salience: float = Field(ge=0, le=1)
+    position_range: Range | None = None
+    salience_range: Range | None = None
+    distribution: Distribution = "uniform"
+    source: str | None = None
+    notes: str | None = None
+
+    @model_validator(mode="after")
+    def _ranges(self) -> Stance:
+        _finite(self.position, "position")
+        if self.position_range is not None and not self.position_range.contains(self.position):
+            r = self.position_range
+            raise ScenarioProblem(
+                ("position_range",),
+                f"position {self.position:g} lies outside its range [{r.low:g}, {r.high:g}]",
+            )
+        r = self.salience_range
+        if r is not None:
+            if r.low < 0 or r.high > 1:
+                raise ScenarioProblem(("salience_range",), "salience range must lie within 0-1")
+            if not r.contains(self.salience):
+                raise ScenarioProblem(
+                    ("salience_range",),
+                    f"salience {self.salience:g} lies outside its range [{r.low:g}, {r.high:g}]",
+                )
+        return self
+
+
+def _rescale_saliences(data: dict[str, Any]) -> dict[str, Any]:
+    """Rescale a raw scenario's saliences from 0-100 to 0-1 when the scenario uses 0-100."""
+    stances = data.get("stances")
+    if not isinstance(stances, list | tuple):
+        return data
+    declared = data.get("salience_scale")
+    if declared not in (None, 1, 100):
+        raise ScenarioProblem(("salience_scale",), "salience_scale must be 1 or 100")
+
+    def numeric(v: Any) -> float | None:
+        return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
+
+    values = [numeric(s.get("salience")) for s in stances if isinstance(s, dict)]
+    if declared is None:
+        declared = 100 if any(v is not None and v > 1 for v in values) else 1
+    if declared == 1:
+        return data
+    out = []
+    for i, s in enumerate(stances):
+        if not isinstance(s, dict):
+            out.append(s)
+            continue
+        s = dict(s)
+        v = numeric(s.get("salience"))
+        if v is not None:
+            if not 0 <= v <= 100:
+                raise ScenarioProblem(
+                    ("stances", i, "salience"), f"salience {v:g} is outside 0-100"
+                )
+            s["salience"] = v / 100
+        r = s.get("salience_range")
+        if isinstance(r, list | tuple) and all(numeric(x) is not None for x in r):
+            if not all(0 <= float(x) <= 100 for x in r):
+                raise ScenarioProblem(
+                    ("stances", i, "salience_range"), "salience range is outside 0-100"
+                )
+            s["salience_range"] = [float(x) / 100 for x in r]
+        out.append(s)
+    return {**data, "stances": out, "salience_scale": 1}
+
+
+class Scenario(_Frozen):
+    """A negotiation as of a date: who takes part, over what, and where each one stands.
+
+    Build one with :func:`accord.scenario.load` or ``Scenario.model_validate(mapping)``; it is
+    immutable. :meth:`to_arrays` is the one place that turns it into NumPy arrays.
+    """
+
+    title: Annotated[str, StringConstraints(min_length=1)]
+    date: _dt.date | None = None
+    description: str = ""
+    salience_scale: Literal[1] = 1
+    actors: tuple[Actor, ...]
+    issues: tuple[Issue, ...]
+    stances: tuple[Stance, ...]
+    sources: tuple[Source, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _before(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return _rescale_saliences(data)
+        return data
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        if len(self.actors) < 2:
+            raise ScenarioProblem(("actors",), "a scenario needs at least two actors")
+        if not self.issues:
+            raise ScenarioProblem(("issues",), "a scenario needs at least one issue")
+        _no_duplicates([a.id for a in self.actors], "actors", "actor")
+        _no_duplicates([i.id for i in self.issues], "issues", "issue")
+        _no_duplicates([s.id for s in self.sources], "sources", "source")
+        if sum(a.capability for a in self.actors) <= 0:
+            raise ScenarioProblem(("actors",), "total capability is zero: nobody has any clout")
+        actors = {a.id for a in self.actors}
+        issues = {i.id: i for i in self.issues}
+        seen: dict[tuple[str, str], int] = {}
+        for k, st in enumerate(self.stances):
+            if st.actor not in actors:
+                raise ScenarioProblem(("stances", k, "actor"), f"unknown actor '{st.actor}'")
+            if st.issue not in issues:
+                raise ScenarioProblem(("stances", k, "issue"), f"unknown issue '{st.issue}'")
+            key = (st.actor, st.issue)
+            if key in seen:
+                raise ScenarioProblem(
+                    ("stances", k),
+                    f"second stance of actor '{st.actor}' on issue '{st.issue}'",
+                )
+            seen[key] = k
+            scale = issues[st.issue].scale
+            if not scale.contains(st.position):
+                raise ScenarioProblem(
+                    ("stances", k, "position"),
+                    f"position {st.position:g} is outside the scale of issue '{st.issue}' "
+                    f"[{scale.min:g}, {scale.max:g}]",
+                )
+            r = st.position_range
+            if r is not None and not (scale.contains(r.low) and scale.contains(r.high)):
+                raise ScenarioProblem(
+                    ("stances", k, "position_range"),
+                    f"range [{r.low:g}, {r.high:g}] reaches outside the scale of issue "
+                    f"'{st.issue}' [{scale.min:g}, {scale.max:g}]",
+                )
+        for j, actor in enumerate(self.actors):
+            missing = [i.id for i in self.issues if (actor.id, i.id) not in seen]
+            if missing:
+                raise ScenarioProblem(
+                    ("actors", j),
+                    f"actor '{actor.id}' has no stance on issue '{missing[0]}'"
+                    + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""),
+                )
+        return self
+
+    # ------------------------------------------------------------------ lookups
+    @cached_property
+    def actor_ids(self) -> tuple[str, ...]:
+        """Return the actor ids in scenario order."""
+        return tuple(a.id for a in self.actors)
+
+    @cached_property
+    def issue_ids(self) -> tuple[str, ...]:
+        """Return the issue ids in scenario order."""
+        return tuple(i.id for i in self.issues)
+
+    def actor(self, actor_id: str) -> Actor:
+        """Return the actor with this id."""
+        for a in self.actors:
+            if a.id == actor_id:
+                return a
+        raise KeyError(actor_id)
+
+    def issue(self, issue_id: str) -> Issue:
+        """Return the issue with this id."""
+        for i in self.issues:
+            if i.id == issue_id:
+                return i
+        raise KeyError(issue_id)
+
+    def stance(self, actor_id: str, issue_id: str) -> Stance:
+        """Return the stance of an actor on an issue."""
+        return self._stance_index[(actor_id, issue_id)]
+
+    @cached_property
+    def _stance_index(self) -> dict[tuple[str, str], Stance]:
+        return {(s.actor, s.issue): s for s in self.stances}
+
+    # ------------------------------------------------------------------ derived
+    def to_arrays(self) -> ScenarioArrays:
+        """Return the scenario as arrays shaped (draws=1, actors[, issues])."""
+        from accord.scenario.arrays import ScenarioArrays
+
+        return ScenarioArrays.from_scenario(self)
+
+    def content_hash(self) -> str:
+        """Return a SHA-256 of the scenario's canonical JSON (stable across runs and platforms)."""
+        payload = json.dumps(
+            self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=True
+        )
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+    def replace(self, **changes: Any) -> Scenario:
+        """Return a validated copy with some top-level fields replaced."""
+        data = self.model_dump()
+        data.update(changes)
+        return Scenario.model_validate(data)
+
+    def subset(self, actors: Sequence[str] | None = None, issues: Sequence[str] | None = None) -> Scenario:
+        """Return the scenario restricted to some actors and/or issues (order as given)."""
+        keep_a = list(actors) if actors is not None else list(self.actor_ids)
+        keep_i = list(issues) if issues is not None else list(self.issue_ids)
+        for a in keep_a:
+            self.actor(a)
+        for i in keep_i:
+            self.issue(i)
+        return Scenario.model_validate(
+            {
+                **self.model_dump(),
+                "actors": [self.actor(a).model_dump() for a in keep_a],
+                "issues": [self.issue(i).model_dump() for i in keep_i],
+                "stances": [
+                    self.stance(a, i).model_dump() for i in keep_i for a in keep_a
+                ],
+            }
+        )
+
+
+def _no_duplicates(ids: list[str], field: str, what: str) -> None:
+    seen: set[str] = set()
+    for k, value in enumerate(ids):
+        if value in seen:
+            raise ScenarioProblem((field, k, "id"), f"duplicate {what} id '{value}'")
+        seen.add(value)
