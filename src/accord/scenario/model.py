@@ -134,6 +134,10 @@ class Source(_Frozen):
     url: str | None = None
 
 
+Why = dict[Literal["capability", "position", "salience", "range", "bloc"], str]
+"""One-line justifications of individual numbers, keyed by the field they justify."""
+
+
 class Actor(_Frozen):
     """A party to the negotiation."""
 
@@ -143,6 +147,7 @@ class Actor(_Frozen):
     capability_range: Range | None = None
     bloc: Slug | None = None
     source: str | None = None
+    why: Why = Field(default_factory=dict)
     notes: str | None = None
 
     @model_validator(mode="after")
@@ -222,6 +227,7 @@ class Stance(_Frozen):
     salience_range: Range | None = None
     distribution: Distribution = "uniform"
     source: str | None = None
+    why: Why = Field(default_factory=dict)
     notes: str | None = None
 
     @model_validator(mode="after")
