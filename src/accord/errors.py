@@ -21,6 +21,7 @@ class AccordError(Exception):
     where:
         Where inside the source: ``"line 12"``, ``"row 4, column Salience"``,
         ``"stances.assad.us.salience"`` ...
+
     """
 
     def __init__(

@@ -164,9 +164,7 @@ class Result:
             "provenance": self.provenance.to_dict(),
             "actors": list(self.actor_ids),
             "issues": list(self.issue_ids),
-            "forecast": {
-                iss: _tolist(self.forecast[:, k]) for k, iss in enumerate(self.issue_ids)
-            },
+            "forecast": {iss: _tolist(self.forecast[:, k]) for k, iss in enumerate(self.issue_ids)},
             "rounds": {iss: _tolist(self.rounds[:, k]) for k, iss in enumerate(self.issue_ids)},
             "converged": {
                 iss: _tolist(self.converged[:, k]) for k, iss in enumerate(self.issue_ids)

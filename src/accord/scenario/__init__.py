@@ -1,6 +1,7 @@
 """Scenarios: the data model, its arrays, and loaders/savers for YAML and CSV layouts."""
 
 from accord.scenario.arrays import ScenarioArrays
+from accord.scenario.files import dumps, load, loads, save
 from accord.scenario.model import (
     Actor,
     Anchor,
@@ -24,4 +25,8 @@ __all__ = [
     "ScenarioProblem",
     "Source",
     "Stance",
+    "dumps",
+    "load",
+    "loads",
+    "save",
 ]

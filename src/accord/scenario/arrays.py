@@ -39,6 +39,7 @@ class ScenarioArrays:
     salience : (draws, actors, issues), in [0, 1]
     scale_min, scale_max : (issues,)
     status_quo : (issues,), NaN where the issue declares none
+
     """
 
     actor_ids: tuple[str, ...]

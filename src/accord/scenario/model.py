@@ -63,7 +63,7 @@ def _finite(value: float, what: str) -> float:
 
 
 class Range(_Frozen):
-    """An uncertainty interval ``[low, high]`` for Monte Carlo (written ``[low, high]`` in files)."""
+    """An uncertainty interval for Monte Carlo, written ``[low, high]`` in files."""
 
     low: float
     high: float
@@ -233,11 +233,11 @@ class Stance(_Frozen):
     @model_validator(mode="after")
     def _ranges(self) -> Stance:
         _finite(self.position, "position")
-        if self.position_range is not None and not self.position_range.contains(self.position):
-            r = self.position_range
+        pr = self.position_range
+        if pr is not None and not pr.contains(self.position):
             raise ScenarioProblem(
                 ("position_range",),
-                f"position {self.position:g} lies outside its range [{r.low:g}, {r.high:g}]",
+                f"position {self.position:g} lies outside its range [{pr.low:g}, {pr.high:g}]",
             )
         r = self.salience_range
         if r is not None:
@@ -418,7 +418,9 @@ class Scenario(_Frozen):
         data.update(changes)
         return Scenario.model_validate(data)
 
-    def subset(self, actors: Sequence[str] | None = None, issues: Sequence[str] | None = None) -> Scenario:
+    def subset(
+        self, actors: Sequence[str] | None = None, issues: Sequence[str] | None = None
+    ) -> Scenario:
         """Return the scenario restricted to some actors and/or issues (order as given)."""
         keep_a = list(actors) if actors is not None else list(self.actor_ids)
         keep_i = list(issues) if issues is not None else list(self.issue_ids)
@@ -431,9 +433,7 @@ class Scenario(_Frozen):
                 **self.model_dump(),
                 "actors": [self.actor(a).model_dump() for a in keep_a],
                 "issues": [self.issue(i).model_dump() for i in keep_i],
-                "stances": [
-                    self.stance(a, i).model_dump() for i in keep_i for a in keep_a
-                ],
+                "stances": [self.stance(a, i).model_dump() for i in keep_i for a in keep_a],
             }
         )
 

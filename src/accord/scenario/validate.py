@@ -64,7 +64,9 @@ def _describe(loc: Loc, data: dict[str, Any]) -> str:
 
 def _message(err: Any) -> tuple[Loc, str]:
     """Return the (path, message) of one pydantic error, unwrapping :class:`ScenarioProblem`."""
-    loc: Loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    loc: Loc = tuple(
+        p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))
+    )
     ctx_error = (err.get("ctx") or {}).get("error")
     if isinstance(ctx_error, ScenarioProblem):
         return loc + ctx_error.loc, ctx_error.message

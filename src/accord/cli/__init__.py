@@ -1,0 +1,1 @@
+"""The ``accord`` command line: thin wiring over the public API."""

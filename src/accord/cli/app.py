@@ -1,0 +1,71 @@
+"""The ``accord`` command: the typer app, its commands, and the error boundary.
+
+User errors (:class:`~accord.errors.AccordError`) print one line on stderr and exit with
+code 2; Ctrl-C exits with 130. Anything else is a bug and shows a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from accord import __version__
+from accord.cli import scenario_cmds
+from accord.errors import AccordError
+
+app = typer.Typer(
+    name="accord",
+    help=(
+        "Model multilateral negotiations, forecast where they end up, and compare process "
+        "designs.\n\nExamples:\n\n  accord run cases/syria-2015-vienna.yaml\n\n"
+        "  accord run cases/syria-2015-vienna.yaml --model bdm --rounds 8 --json\n\n"
+        "  accord models\n\n  accord validate my-scenario.yaml"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"accord {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Model multilateral negotiations and forecast where they end up."""
+
+
+scenario_cmds.register(app)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``accord`` script."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except AccordError as exc:
+        typer.echo(f"error: {exc.one_line()}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(1)
+    except Exception as exc:  # click's usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

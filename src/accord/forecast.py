@@ -1,0 +1,88 @@
+"""Run one or several registered models on a scenario: the API behind ``accord run``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from accord.errors import AccordError
+from accord.models import registry
+from accord.models.base import Model, Result
+from accord.scenario.model import Scenario
+
+ALL = "all"
+ROUND_PARAMS = ("rounds", "max_turns")
+"""Parameter names that mean "the most rounds to run", across models."""
+
+
+def parse_params(pairs: Iterable[str]) -> dict[str, str]:
+    """Parse ``key=value`` strings (values are validated later by each model's parameters)."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise AccordError(f"parameter '{pair}' is not of the form key=value")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def build_models(
+    names: Sequence[str],
+    params: Mapping[str, Any] | None = None,
+    rounds: int | None = None,
+) -> list[Model]:
+    """Instantiate models by name (``"all"`` = every registered model).
+
+    ``params`` go to every model that has a parameter of that name; a parameter that no chosen
+    model knows is an error. ``rounds`` sets each model's round limit where it has one.
+    """
+    chosen = registry.names() if ALL in names else list(dict.fromkeys(names))
+    params = dict(params or {})
+    if rounds is not None and rounds < 1:
+        raise AccordError(f"--rounds must be at least 1, got {rounds}")
+    used: set[str] = set()
+    models = []
+    for name in chosen:
+        cls = registry.model_class(name)
+        fields = cls.Parameters.model_fields
+        mine = {k: v for k, v in params.items() if k in fields}
+        used.update(mine)
+        if rounds is not None:
+            for key in ROUND_PARAMS:
+                if key in fields:
+                    mine[key] = rounds
+        models.append(cls(**mine))
+    unused = sorted(set(params) - used)
+    if unused:
+        raise AccordError(
+            f"parameter '{unused[0]}' is not used by any chosen model ({', '.join(chosen)})"
+        )
+    return models
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """The results of several models on one scenario."""
+
+    scenario: Scenario
+    results: tuple[Result, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict."""
+        s = self.scenario
+        return {
+            "scenario": {
+                "title": s.title,
+                "date": s.date.isoformat() if s.date else None,
+                "hash": s.content_hash(),
+                "actors": list(s.actor_ids),
+                "issues": list(s.issue_ids),
+            },
+            "results": [r.to_dict() for r in self.results],
+        }
+
+
+def forecast(scenario: Scenario, models: Sequence[Model], seed: int | None = None) -> Forecast:
+    """Run every model on the scenario with the same seed."""
+    return Forecast(scenario, tuple(m.run(scenario, rng=seed) for m in models))

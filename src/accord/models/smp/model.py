@@ -1,0 +1,264 @@
+"""The registered SMP model: maps accord's arrays to KTAB's space, runs turns, reports results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from accord.models.base import Event, FloatArray, Model, Output
+from accord.models.registry import register
+from accord.models.smp.params import SMPParams
+from accord.models.smp.turn import (
+    Context,
+    TurnRecord,
+    evaluate_state,
+    reported_probabilities,
+    take_turn,
+)
+from accord.scenario.arrays import ScenarioArrays
+
+SALIENCE_TOL = 1e-9
+"""Total saliences up to 1 + this count as valid KTAB input and are left untouched."""
+RATIO_EPS = 1e-4
+"""Added to the first step's size in the stopping ratio, as KTAB does."""
+
+
+def ktab_saliences(salience: FloatArray) -> tuple[FloatArray, FloatArray, NDArray[np.bool_]]:
+    """Return saliences KTAB accepts, each actor's total and whether it was rescaled.
+
+    KTAB requires each actor's total salience sigma_i = sum_k s_ik <= 1 (its overall attention).
+    accord puts each issue's salience on its own 0-1 scale, so the total may exceed 1; such an
+    actor's saliences are divided by sigma_i (its relative saliences, which set its distances,
+    are unchanged). Valid KTAB inputs are used exactly as given.
+    """
+    total = salience.sum(axis=-1)
+    rescale = total > 1.0 + SALIENCE_TOL
+    scale = np.where(rescale, total, 1.0)
+    return salience / scale[..., None], total, rescale
+
+
+@dataclass
+class SMPRun:
+    """Per-draw histories of a run, in KTAB's [0, 1] space (see :func:`simulate`).
+
+    positions, probabilities, rep_probabilities : one (B, N[, K]) array per state; a draw that
+        has stopped repeats its last state. rep_probabilities holds the reported probability of
+        each unique position at its representative actor and 0 elsewhere.
+    rho : per draw, the stopping ratio of every step it took.
+    events : (turn, positions before it, record) per turn; only when recording.
+    """
+
+    positions: list[FloatArray]
+    probabilities: list[FloatArray]
+    rep_probabilities: list[FloatArray]
+    rho: list[list[float]]
+    rounds: NDArray[np.int64]
+    converged: NDArray[np.bool_]
+    events: list[tuple[int, FloatArray, TurnRecord]] = field(default_factory=list)
+
+
+def simulate(
+    cap: FloatArray,
+    x0: FloatArray,
+    sal: FloatArray,
+    params: SMPParams,
+    rng: np.random.Generator,
+    record: bool = False,
+) -> tuple[SMPRun, FloatArray]:
+    """Run the SMP on a batch of draws in KTAB's space; return the histories and R of turn 0.
+
+    Draws that have stopped are dropped from the computation and their last state is repeated.
+    In stochastic mode each draw gets its own child generator of ``rng`` and takes one uniform
+    number per actor and turn, in actor order, so a draw's path does not depend on the batch.
+    """
+    b, n, _ = x0.shape
+    ctx = Context.build(cap, sal)
+    x = x0.copy()
+    state = evaluate_state(ctx, x, params)
+    risk0 = state.risk.copy()
+    prob, _, per_rep = reported_probabilities(ctx, x, state, params)
+    run = SMPRun(
+        positions=[x0.copy()],
+        probabilities=[prob],
+        rep_probabilities=[per_rep],
+        rho=[[] for _ in range(b)],
+        rounds=np.zeros(b, dtype=np.int64),
+        converged=np.zeros(b, dtype=np.bool_),
+    )
+    gens = rng.spawn(b) if params.state_transition == "stochastic" else []
+    active = np.arange(b)
+    first = np.zeros(b)
+    for t in range(1, params.max_turns + 1):
+        if active.size == 0:
+            break
+        sub = ctx if active.size == b else ctx.take(active)
+        uniforms = None
+        if gens:
+            uniforms = np.stack([gens[d].random(n) for d in active])
+        old = x[active]
+        new, rec = take_turn(sub, old, state, params, uniforms)
+        if record:
+            run.events.append((t, old, rec))
+        step = np.sqrt(((new - old) ** 2).sum(axis=-1)).sum(axis=-1)
+        if t == 1:
+            first[active] = step
+        ratio = step / (first[active] + RATIO_EPS)
+        x = x.copy()
+        x[active] = new
+        state = evaluate_state(sub, new, params)
+        prob_a, _, per_rep_a = reported_probabilities(sub, new, state, params)
+        prob = run.probabilities[-1].copy()
+        prob[active] = prob_a
+        per_rep = run.rep_probabilities[-1].copy()
+        per_rep[active] = per_rep_a
+        run.probabilities.append(prob)
+        run.rep_probabilities.append(per_rep)
+        run.positions.append(x)
+        for d, r in zip(active, ratio, strict=True):
+            run.rho[d].append(float(r))
+        settled = (t >= params.min_turns) & (ratio < params.min_delta_ratio)
+        stop = settled | (t >= params.max_turns)
+        run.rounds[active] = t
+        run.converged[active[stop]] = settled[stop]
+        keep = ~stop
+        active = active[keep]
+        if active.size:
+            state = state.take(np.flatnonzero(keep))
+    return run, risk0
+
+
+@register
+class SMP(Model):
+    """KTAB's Spatial Model of Politics: simultaneous challenges and bargains in K dimensions."""
+
+    name = "smp"
+    summary = (
+        "KTAB's Spatial Model of Politics: actors challenge, bargain and move in a joint "
+        "multi-dimensional space until positions settle."
+    )
+    reference = (
+        "Wise, Lester & Efird (2015/2016), KAPSARC; KTAB (KAPSARC Toolkit for Behavioral "
+        "Analysis), MIT licence."
+    )
+    Parameters = SMPParams
+    joint: ClassVar[bool] = True
+    record_events_up_to: ClassVar[int] = 1
+
+    params: SMPParams
+
+    def _run(self, arrays: ScenarioArrays, rng: np.random.Generator) -> Output:
+        p = self.params
+        lo, hi = arrays.scale_min, arrays.scale_max
+        width = hi - lo
+        pos0 = arrays.position
+        x0 = (pos0 - lo) / width
+        sal, total, rescaled = ktab_saliences(arrays.salience)
+        record = arrays.n_draws <= self.record_events_up_to
+        run, risk0 = simulate(arrays.capability, x0, sal, p, rng, record)
+
+        def to_units(x: FloatArray) -> FloatArray:
+            return np.where(x == x0, pos0, lo + x * width)
+
+        trajectory = np.stack([to_units(x) for x in run.positions])
+        d, _, k = pos0.shape
+        final = run.positions[-1]
+        w = run.rep_probabilities[-1]  # (B, N): probability of each representative, else 0
+        forecast = lo + (w[:, :, None] * final).sum(axis=1) * width
+        modal_rep = np.argmax(w, axis=1)
+        modal = to_units(final)[np.arange(d), modal_rep]
+        rounds = np.repeat(run.rounds[:, None], k, axis=1)
+        converged = np.repeat(run.converged[:, None], k, axis=1)
+        diagnostics: dict[str, Any] = {
+            "modal": modal,
+            "win_probability": run.probabilities[-1],
+            "win_probability_by_turn": np.stack(run.probabilities),
+            "rho": run.rho,
+            "risk_attitude": risk0,
+            "salience_total": total,
+            "salience_rescaled": rescaled,
+            "ktab_parameters": p.ktab_vector,
+        }
+        events = _events(arrays, run, lo, width) if record else ()
+        return Output(
+            trajectory=trajectory,
+            forecast=forecast,
+            rounds=rounds,
+            converged=converged,
+            series={"expected": _expected_series(run, lo, width)},
+            events=events,
+            diagnostics=diagnostics,
+        )
+
+
+def _expected_series(run: SMPRun, lo: FloatArray, width: FloatArray) -> FloatArray:
+    """Return the probability-weighted mean of every state's unique positions, (T + 1, B, K)."""
+    out = [
+        lo + (w[:, :, None] * x).sum(axis=1) * width
+        for w, x in zip(run.rep_probabilities, run.positions, strict=True)
+    ]
+    return np.stack(out)
+
+
+def _events(
+    arrays: ScenarioArrays, run: SMPRun, lo: FloatArray, width: FloatArray
+) -> tuple[Event, ...]:
+    """Return the challenges and moves of a single-draw run, one event per issue."""
+    ids, issues = arrays.actor_ids, arrays.issue_ids
+    out: list[Event] = []
+
+    def units(v: FloatArray, kk: int) -> float:
+        return float(lo[kk] + v * width[kk])
+
+    for t, old, rec in run.events:
+        x = old[0]
+        new = run.positions[t][0]
+        for i in np.flatnonzero(rec.has_target[0]):
+            j = int(rec.target[0, i])
+            adopted = bool(rec.choice_initiator[0, j] == i)
+            for kk, issue in enumerate(issues):
+                out.append(
+                    Event(
+                        round=t,
+                        draw=0,
+                        issue=issue,
+                        actor=ids[i],
+                        counterpart=ids[j],
+                        kind="challenge",
+                        accepted=adopted,
+                        position_from=units(x[i, kk], kk),
+                        position_to=units(rec.b_init[0, i, 0, kk], kk),
+                        detail={
+                            "phi": float(rec.phi[0, i]),
+                            "delta": float(rec.gain[0, i]),
+                            "counterpart_from": units(x[j, kk], kk),
+                            "counterpart_to": units(rec.b_rcvr[0, i, 0, kk], kk),
+                        },
+                    )
+                )
+        for a in np.flatnonzero(rec.choice_initiator[0] >= 0):
+            ini = int(rec.choice_initiator[0, a])
+            other = int(rec.target[0, ini]) if ini == a else ini
+            for kk, issue in enumerate(issues):
+                out.append(
+                    Event(
+                        round=t,
+                        draw=0,
+                        issue=issue,
+                        actor=ids[a],
+                        counterpart=ids[other],
+                        kind="adopt",
+                        accepted=True,
+                        position_from=units(x[a, kk], kk),
+                        position_to=units(new[a, kk], kk),
+                        detail={
+                            "initiator": float(ini),
+                            "view": float(rec.choice_view[0, a]),
+                            "probability": float(rec.choice_prob[0, a]),
+                            "options": float(rec.n_options[0, a]),
+                        },
+                    )
+                )
+    return tuple(out)

@@ -1,0 +1,224 @@
+"""One SMP state and one turn (spec §4, §6, §8), vectorised over the draw axis.
+
+A :class:`Context` holds what does not change during a run (capabilities, saliences); a
+:class:`State` holds what KTAB recomputes for every state before anything else (distances, risk
+attitudes, true utilities). :func:`take_turn` moves every actor simultaneously.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from accord.models.base import FloatArray
+from accord.models.smp.bargain import bargain_values, make_bargains
+from accord.models.smp.challenge import all_challenges, choose_targets, receiver_view
+from accord.models.smp.params import SMPParams
+from accord.models.smp.pce import pce
+from accord.models.smp.utility import (
+    beta,
+    distance_matrix,
+    distance_weights,
+    perceived_risk,
+    risk_attitudes,
+)
+
+IntArray = NDArray[np.intp]
+POS_TOL = 1e-3
+"""Two positions closer than this (Euclidean, [0, 1] scale) count as one when reporting."""
+
+
+@dataclass(frozen=True)
+class Context:
+    """Fixed inputs of a batch of draws: cap (B, N), sal (B, N, K) and derived weights."""
+
+    cap: FloatArray
+    sal: FloatArray
+    sigma: FloatArray
+    s2: FloatArray
+    omega: FloatArray
+
+    @classmethod
+    def build(cls, cap: FloatArray, sal: FloatArray) -> Context:
+        """Derive total salience, distance weights and challenge weights c sigma."""
+        sigma = sal.sum(axis=-1)
+        return cls(cap, sal, sigma, distance_weights(sal), cap * sigma)
+
+    def take(self, rows: IntArray) -> Context:
+        """Return the context of some draws."""
+        return Context(
+            self.cap[rows], self.sal[rows], self.sigma[rows], self.s2[rows], self.omega[rows]
+        )
+
+
+@dataclass(frozen=True)
+class State:
+    """What every actor knows about one state: D (B, N, N), R (B, N), U_true (B, N, N)."""
+
+    dist: FloatArray
+    risk: FloatArray
+    u_true: FloatArray
+
+    def take(self, rows: IntArray) -> State:
+        """Return the state of some draws."""
+        return State(self.dist[rows], self.risk[rows], self.u_true[rows])
+
+
+def evaluate_state(ctx: Context, x: FloatArray, params: SMPParams) -> State:
+    """Compute distances, the risk-neutral PCE over all N positions, R and true utilities."""
+    dist = distance_matrix(x, ctx.s2, x)
+    pi0 = pce(ctx.cap, 1.0 - dist, params.voting_rule, params.vp_model, params.pce_model)
+    r = risk_attitudes(pi0, params.big_r_range)
+    return State(dist, r, beta(dist, r[:, :, None]))
+
+
+def unique_positions(x: FloatArray) -> tuple[IntArray, IntArray]:
+    """Return (representative of each actor, (B, N); number of unique positions, (B,)).
+
+    Actors are scanned in order; an actor joins the first earlier representative closer than
+    ``POS_TOL``, or becomes a representative itself.
+    """
+    b, n, k = x.shape
+    sq = np.zeros((b, n, n))
+    for d in range(k):
+        diff = x[:, :, None, d] - x[:, None, :, d]
+        sq += diff * diff
+    close = np.sqrt(sq) < POS_TOL  # (B, N, N)
+    is_rep = np.zeros((b, n), dtype=bool)
+    rep = np.zeros((b, n), dtype=np.intp)
+    for a in range(n):
+        cand = close[:, a, :a] & is_rep[:, :a]
+        found = cand.any(axis=-1)
+        rep[:, a] = np.where(found, np.argmax(cand, axis=-1) if a else 0, a)
+        is_rep[:, a] = ~found
+    return rep, is_rep.sum(axis=-1)
+
+
+def reported_probabilities(
+    ctx: Context, x: FloatArray, state: State, params: SMPParams
+) -> tuple[FloatArray, IntArray, FloatArray]:
+    """Return KTAB's reported win probabilities and the unique positions behind them.
+
+    Returns each actor's reported probability (B, N), each actor's representative (B, N) and
+    the probability of each representative's position (B, N; zero for non-representatives).
+    """
+    b, n, _ = x.shape
+    rep, count = unique_positions(x)
+    per_rep = np.zeros((b, n))
+    for m in np.unique(count):
+        rows = np.flatnonzero(count == m)
+        cols = np.sort(np.unique(rep[rows], axis=None)) if rows.size == 1 else None
+        if cols is not None:
+            col_idx = cols[None, :]
+        else:
+            flags = np.zeros((rows.size, n), dtype=bool)
+            np.put_along_axis(flags, rep[rows], True, axis=1)
+            col_idx = np.nonzero(flags)[1].reshape(rows.size, int(m))
+        util = np.take_along_axis(state.u_true[rows], col_idx[:, None, :], axis=2)
+        p = pce(ctx.cap[rows], util, params.voting_rule, params.vp_model, params.pce_model)
+        per_rep[rows[:, None], col_idx] = p
+    return np.take_along_axis(per_rep, rep, axis=1), rep, per_rep
+
+
+@dataclass(frozen=True)
+class TurnRecord:
+    """What happened in one turn, for events (indices are within the batch passed in)."""
+
+    target: IntArray
+    has_target: NDArray[np.bool_]
+    phi: FloatArray
+    gain: FloatArray
+    b_init: FloatArray
+    b_rcvr: FloatArray
+    choice_initiator: IntArray
+    choice_view: IntArray
+    choice_prob: FloatArray
+    n_options: IntArray
+
+
+def take_turn(
+    ctx: Context,
+    x: FloatArray,
+    state: State,
+    params: SMPParams,
+    uniforms: FloatArray | None = None,
+) -> tuple[FloatArray, TurnRecord]:
+    """Return the positions after one simultaneous turn, (B, N, K), and a record of it.
+
+    ``uniforms`` (B, N) are the random numbers of stochastic mode, one per actor.
+    """
+    b, n, _ = x.shape
+    r_h = perceived_risk(state.risk, params.big_r_adjust)
+    phi, gain = all_challenges(
+        state.dist, r_h, ctx.omega, ctx.sigma, params.voting_rule, params.third_party_commit
+    )
+    target, has = choose_targets(gain)
+    take = np.take_along_axis
+    phi_t = take(phi, target[..., None], axis=-1)[..., 0]
+    gain_t = take(gain, target[..., None], axis=-1)[..., 0]
+    rcvr_gain = None
+    if params.bargain_model != "init_only_interp":
+        _, rcvr_gain = receiver_view(
+            state.dist,
+            r_h,
+            ctx.omega,
+            ctx.sigma,
+            target,
+            params.voting_rule,
+            params.third_party_commit,
+        )
+    b_init, b_rcvr = make_bargains(
+        x,
+        ctx.sal,
+        ctx.cap,
+        ctx.sigma,
+        target,
+        phi_t,
+        rcvr_gain,
+        params.inter_vec_bargain,
+        params.bargain_model,
+    )
+    views = b_init.shape[2]
+    sq_val, val = bargain_values(x, ctx.s2, state.risk, state.u_true, target, b_init, b_rcvr)
+    val = val.reshape(b, n, n * views)  # option o = i * V + v
+
+    # Which bargains involve actor k: those it initiated and those aimed at it.
+    idx = np.arange(n)
+    mine = idx[None, :, None] == idx[None, None, :]
+    inv = has[:, None, :] & (mine | (target[:, None, :] == idx[None, :, None]))
+    inv = np.repeat(inv, views, axis=2)  # (B, actor k, option o)
+    count = inv.sum(axis=-1)
+    order = np.argsort(~inv, axis=-1, kind="stable")  # involved options first, ascending
+
+    new_x = x.copy()
+    ch_i = np.full((b, n), -1, dtype=np.intp)
+    ch_v = np.zeros((b, n), dtype=np.intp)
+    ch_p = np.ones((b, n))
+    for m in np.unique(count):
+        rows_b, rows_k = np.nonzero(count == m)
+        opts = order[rows_b, rows_k, :m]  # (R, m)
+        util = np.concatenate(
+            [sq_val[rows_b][:, :, None], val[rows_b[:, None], :, opts].transpose(0, 2, 1)],
+            axis=2,
+        )  # (R, A, m + 1): SQ first
+        p = pce(ctx.cap[rows_b], util, params.voting_rule, params.vp_model, params.pce_model)
+        if uniforms is None:
+            pick = np.argmax(p, axis=-1)
+        else:
+            below = np.cumsum(p, axis=-1) < uniforms[rows_b, rows_k][:, None]
+            pick = np.minimum(below.sum(axis=-1), m)
+        ch_p[rows_b, rows_k] = p[np.arange(p.shape[0]), pick]
+        moved = pick > 0
+        if not np.any(moved):
+            continue
+        rb, rk = rows_b[moved], rows_k[moved]
+        o = opts[moved, pick[moved] - 1]
+        ini, view = np.divmod(o, views)
+        pos = np.where((ini == rk)[:, None], b_init[rb, ini, view], b_rcvr[rb, ini, view])
+        new_x[rb, rk] = pos
+        ch_i[rb, rk] = ini
+        ch_v[rb, rk] = view
+    record = TurnRecord(target, has, phi_t, gain_t, b_init, b_rcvr, ch_i, ch_v, ch_p, count + 1)
+    return new_x, record

@@ -1,0 +1,122 @@
+"""Checks every registered model must pass (in the spirit of scikit-learn's estimator checks)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from accord import models
+from accord.scenario import ScenarioArrays
+from tests.factories import random_scenario
+
+MODEL_NAMES = models.names()
+SCENARIOS = [
+    random_scenario(1, n_actors=5, n_issues=1),
+    random_scenario(2, n_actors=7, n_issues=2, scale=(-10.0, 30.0)),
+    random_scenario(3, n_actors=4, n_issues=3, status_quo=False),
+]
+
+
+@pytest.fixture(params=MODEL_NAMES)
+def model(request: pytest.FixtureRequest) -> models.Model:
+    return models.get(request.param)
+
+
+@pytest.mark.parametrize("scn", SCENARIOS, ids=lambda s: s.title)
+def test_deterministic(model: models.Model, scn) -> None:
+    a = model.run(scn, rng=7)
+    b = model.run(scn, rng=7)
+    np.testing.assert_array_equal(a.trajectory, b.trajectory)
+    np.testing.assert_array_equal(a.forecast, b.forecast)
+    assert a.to_json() == b.to_json()
+
+
+@pytest.mark.parametrize("scn", SCENARIOS, ids=lambda s: s.title)
+def test_results_inside_scale(model: models.Model, scn) -> None:
+    res = model.run(scn)
+    lo = np.array([i.scale.min for i in scn.issues])
+    hi = np.array([i.scale.max for i in scn.issues])
+    assert np.all(res.forecast >= lo - 1e-9)
+    assert np.all(res.forecast <= hi + 1e-9)
+    assert np.all(res.trajectory >= lo - 1e-9)
+    assert np.all(res.trajectory <= hi + 1e-9)
+    assert np.all(np.isfinite(res.forecast))
+
+
+@pytest.mark.parametrize("scn", SCENARIOS, ids=lambda s: s.title)
+def test_inputs_not_mutated(model: models.Model, scn) -> None:
+    before = scn.content_hash()
+    arrays = scn.to_arrays()
+    snapshot = {
+        k: np.array(v, copy=True) for k, v in arrays.__dict__.items() if isinstance(v, np.ndarray)
+    }
+    model.run(arrays)
+    model.run(scn)
+    assert scn.content_hash() == before
+    for key, value in snapshot.items():
+        np.testing.assert_array_equal(getattr(arrays, key), value)
+
+
+@pytest.mark.parametrize("scn", SCENARIOS, ids=lambda s: s.title)
+def test_actor_order_irrelevant(model: models.Model, scn) -> None:
+    perm = np.random.default_rng(0).permutation(len(scn.actors))
+    shuffled = scn.subset(actors=[scn.actor_ids[i] for i in perm])
+    a = model.run(scn)
+    b = model.run(shuffled)
+    np.testing.assert_allclose(a.forecast, b.forecast, rtol=0, atol=1e-9)
+    # final positions follow their actors
+    np.testing.assert_allclose(a.final_positions[:, perm, :], b.final_positions, atol=1e-9)
+
+
+@pytest.mark.parametrize("scn", SCENARIOS, ids=lambda s: s.title)
+def test_issue_order_irrelevant(model: models.Model, scn) -> None:
+    perm = list(reversed(range(len(scn.issues))))
+    flipped = scn.subset(issues=[scn.issue_ids[i] for i in perm])
+    a = model.run(scn)
+    b = model.run(flipped)
+    np.testing.assert_allclose(a.forecast[:, perm], b.forecast, atol=1e-9)
+
+
+def test_batch_equals_single_draws(model: models.Model) -> None:
+    scns = [random_scenario(s, n_actors=5, n_issues=2) for s in (11, 12, 13)]
+    arrays = [s.to_arrays() for s in scns]
+    batch = ScenarioArrays(
+        actor_ids=arrays[0].actor_ids,
+        issue_ids=arrays[0].issue_ids,
+        capability=np.concatenate([a.capability for a in arrays]),
+        position=np.concatenate([a.position for a in arrays]),
+        salience=np.concatenate([a.salience for a in arrays]),
+        scale_min=arrays[0].scale_min,
+        scale_max=arrays[0].scale_max,
+        status_quo=arrays[0].status_quo,
+    )
+    together = model.run(batch)
+    for d, a in enumerate(arrays):
+        alone = model.run(a.with_values(status_quo=arrays[0].status_quo))
+        np.testing.assert_allclose(together.forecast[d], alone.forecast[0], atol=1e-12)
+        assert together.rounds[d].tolist() == alone.rounds[0].tolist()
+
+
+def test_result_shapes_and_provenance(model: models.Model) -> None:
+    scn = SCENARIOS[1]
+    res = model.run(scn, rng=3)
+    n, k = len(scn.actors), len(scn.issues)
+    assert res.trajectory.shape[1:] == (1, n, k)
+    assert res.forecast.shape == (1, k)
+    assert res.rounds.shape == res.converged.shape == (1, k)
+    np.testing.assert_array_equal(res.trajectory[0], scn.to_arrays().position)
+    for series in res.series.values():
+        assert series.shape == (res.trajectory.shape[0], 1, k)
+    p = res.provenance
+    assert (p.model, p.seed, p.input_hash) == (model.name, 3, scn.content_hash())
+    assert p.accord_version
+    assert p.params == model.params.model_dump(mode="json")
+    with pytest.raises(ValueError, match="read-only"):
+        res.forecast[0, 0] = 1.0
+
+
+def test_registry_metadata(model: models.Model) -> None:
+    info = next(i for i in models.list_models() if i.name == model.name)
+    assert info.summary
+    assert info.reference
+    assert models.get(model.name).params == model.params
