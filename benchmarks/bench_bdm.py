@@ -9,8 +9,8 @@ Run ``.venv/bin/python benchmarks/bench_bdm.py`` (a few minutes at most) or with
 check this), so a loop rate measured per draw-round converts to runs/s with the engine's mean
 number of rounds. Configurations too slow to time in full are timed on fewer draws or rounds
 and marked; the loop at 1,000 actors cannot run even one round in reasonable time, so its
-rate is extrapolated from single rounds at 50 and 100 actors with a fitted power law, and
-marked as such.
+rate is extrapolated from one round at 100 actors by the n^3 cost of its vote sums (the
+exponent fitted between 50 and 100 actors is printed as a check), and marked as such.
 """
 
 from __future__ import annotations
@@ -87,8 +87,13 @@ def random_problem(n: int, draws: int, seed: int = 0) -> Problem:
 def head(problem: Problem, rows: int) -> IssueBatch:
     b = problem.batch
     return IssueBatch(
-        capability=b.capability[:rows], position=b.position[:rows], salience=b.salience[:rows],
-        lo=b.lo[:rows], hi=b.hi[:rows], status_quo=b.status_quo[:rows], record_events=False,
+        capability=b.capability[:rows],
+        position=b.position[:rows],
+        salience=b.salience[:rows],
+        lo=b.lo[:rows],
+        hi=b.hi[:rows],
+        status_quo=b.status_quo[:rows],
+        record_events=False,
     )
 
 
@@ -113,16 +118,27 @@ def time_engine(problem: Problem, max_rows: int) -> tuple[Rate, float]:
 def loop_seconds_per_draw_round(problem: Problem, rows: int, rounds: int) -> float:
     """Return the loop reference's seconds per draw-round on the first ``rows`` rows."""
     b = problem.batch
-    start = time.perf_counter()
-    taken = 0
-    for row in range(rows):
-        run = bdm_loop(
-            b.position[row].tolist(), b.capability[row].tolist(), b.salience[row].tolist(),
-            variant=PARAMS.variant, q=PARAMS.q, rounds=rounds, tol=PARAMS.tol,
-            big_r=problem.big_r,
-        )
-        taken += run.rounds
-    return (time.perf_counter() - start) / taken
+    best = np.inf
+    spent = 0.0
+    while spent < 0.5:  # short workloads: repeat and keep the best pass
+        start = time.perf_counter()
+        taken = 0
+        for row in range(rows):
+            run = bdm_loop(
+                b.position[row].tolist(),
+                b.capability[row].tolist(),
+                b.salience[row].tolist(),
+                variant=PARAMS.variant,
+                q=PARAMS.q,
+                rounds=rounds,
+                tol=PARAMS.tol,
+                big_r=problem.big_r,
+            )
+            taken += run.rounds
+        elapsed = time.perf_counter() - start
+        spent += elapsed
+        best = min(best, elapsed / taken)
+    return float(best)
 
 
 def time_loop(problem: Problem, mean_rounds: float, rows: int, rounds: int) -> Rate:
@@ -154,15 +170,19 @@ def main() -> None:
     args = parser.parse_args()
     quick = args.quick
     big = 200 if quick else 10_000
-    print(f"BDM benchmark ({'quick' if quick else 'full'}): python {platform.python_version()}, "
-          f"numpy {np.__version__}, {os.cpu_count()} CPU(s), {platform.machine()}")
+    print(
+        f"BDM benchmark ({'quick' if quick else 'full'}): python {platform.python_version()}, "
+        f"numpy {np.__version__}, {os.cpu_count()} CPU(s), {platform.machine()}"
+    )
     print(f"params: {PARAMS.model_dump()}\n")
 
-    # Loop reference cost at 1,000 actors: fit t(n) = a n^k on single rounds at 50 and 100.
+    # Loop reference cost at 1,000 actors: its vote sums cost n^3 per round, so scale the
+    # single-round time at 100 actors by (1000 / 100)^3; the exponent fitted between two sizes
+    # is printed as a check of that scaling.
     sizes = (20, 40) if quick else (50, 100)
     per = [loop_seconds_per_draw_round(random_problem(n, 1, seed=2), 1, 1) for n in sizes]
     exponent = float(np.log(per[1] / per[0]) / np.log(sizes[1] / sizes[0]))
-    per_1000 = per[1] * (1000 / sizes[1]) ** exponent
+    per_1000 = per[1] * (1000 / sizes[1]) ** 3
 
     configs: list[tuple[Problem, int, int, int]] = []  # problem, engine rows, loop rows, rounds
     for draws in (1, big):
@@ -183,24 +203,29 @@ def main() -> None:
         else:
             loop = Rate(
                 1.0 / (per_1000 * mean_rounds),
-                f"loop EXTRAPOLATED from single rounds at {sizes[0]} and {sizes[1]} actors "
-                f"(t ~ n^{exponent:.2f})",
+                f"loop EXTRAPOLATED: one round at {sizes[1]} actors scaled by "
+                f"(1000/{sizes[1]})^3 (fitted exponent {sizes[0]}->{sizes[1]}: {exponent:.2f})",
             )
         marks = ""
         for rate, who in ((engine, "engine"), (loop, "loop")):
             if rate.note:
-                notes.append(f"[{len(notes) + 1}] {problem.label}, {draws:,} draws, {who}: "
-                             f"{rate.note}")
+                notes.append(
+                    f"[{len(notes) + 1}] {problem.label}, {draws:,} draws, {who}: {rate.note}"
+                )
                 marks += f"[{len(notes)}]"
         ratio = engine.runs_per_s / loop.runs_per_s
-        print(f"{problem.label:<22}{draws:>8,}{engine.runs_per_s:>15,.1f}"
-              f"{loop.runs_per_s:>13,.3g}{ratio:>9,.0f}x {marks}")
+        print(
+            f"{problem.label:<22}{draws:>8,}{engine.runs_per_s:>15,.1f}"
+            f"{loop.runs_per_s:>13,.3g}{ratio:>9,.0f}x {marks}"
+        )
     print()
     for line in notes:
         print(line)
-    print(f"\nmean rounds per run are the engine's (the loop takes the same rounds); "
-          f"loop seconds per draw-round at n={sizes[0]}: {per[0]:.3g}, n={sizes[1]}: "
-          f"{per[1]:.3g}")
+    print(
+        f"\nmean rounds per run are the engine's (the loop takes the same rounds); "
+        f"loop seconds per draw-round at n={sizes[0]}: {per[0]:.3g}, n={sizes[1]}: "
+        f"{per[1]:.3g}"
+    )
     secs = one_round_seconds(1000)
     print(f"one round, 1,000 actors, batch of 1: {secs:.3f} s (best of 3)")
 

@@ -229,6 +229,7 @@ def random_case(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.nd
     """Small random problems, many with ties (equal positions, equal weights, zero saliences)."""
     n = int(rng.integers(2, 8))
     style = int(rng.integers(0, 4))
+    x: np.ndarray
     if style == 0:
         x = rng.uniform(0, 10, n)
     elif style == 1:
@@ -254,8 +255,13 @@ def random_case(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.nd
 
 def one_row(x: np.ndarray, c: np.ndarray, s: np.ndarray, record: bool = True) -> IssueBatch:
     return IssueBatch(
-        capability=c[None], position=x[None], salience=s[None], lo=np.array([0.0]),
-        hi=np.array([10.0]), status_quo=np.array([np.nan]), record_events=record,
+        capability=c[None],
+        position=x[None],
+        salience=s[None],
+        lo=np.array([0.0]),
+        hi=np.array([10.0]),
+        status_quo=np.array([np.nan]),
+        record_events=record,
     )
 
 
@@ -304,9 +310,13 @@ def random_batch(seed: int, b: int, n: int, ties: bool) -> IssueBatch:
     rng = np.random.default_rng(seed)
     x = rng.integers(0, 5, (b, n)) * 2.0 if ties else rng.uniform(0, 10, (b, n))
     return IssueBatch(
-        capability=rng.uniform(0, 1, (b, n)), position=x.astype(float),
-        salience=rng.uniform(0, 1, (b, n)), lo=np.zeros(b), hi=np.full(b, 10.0),
-        status_quo=np.full(b, np.nan), record_events=True,
+        capability=rng.uniform(0, 1, (b, n)),
+        position=x.astype(float),
+        salience=rng.uniform(0, 1, (b, n)),
+        lo=np.zeros(b),
+        hi=np.full(b, 10.0),
+        status_quo=np.full(b, np.nan),
+        record_events=True,
     )
 
 
@@ -346,7 +356,9 @@ def test_batch_equals_rows_one_by_one(variant: str, monkeypatch: pytest.MonkeyPa
                 capability=batch.capability[row : row + 1],
                 position=batch.position[row : row + 1],
                 salience=batch.salience[row : row + 1],
-                lo=batch.lo[:1], hi=batch.hi[:1], status_quo=batch.status_quo[:1],
+                lo=batch.lo[:1],
+                hi=batch.hi[:1],
+                status_quo=batch.status_quo[:1],
                 record_events=False,
             ),
             params,
@@ -369,7 +381,9 @@ def test_converged_rows_freeze_and_trajectory_is_trimmed() -> None:
 
 
 # ---------------------------------------------------------------- building blocks
-def literal_preference_sums(x: np.ndarray, w: np.ndarray, r: np.ndarray, big_r: float) -> np.ndarray:
+def literal_preference_sums(
+    x: np.ndarray, w: np.ndarray, r: np.ndarray, big_r: float
+) -> np.ndarray:
     """N_ij = sum_k max(0, v_k(x_i, x_j)) straight from the spec, O(n^3)."""
     g = (np.abs(x[:, None] - x[None, :]) / big_r) ** r[:, None]  # g[k, a]
     v = w[:, None, None] * (g[:, None, :] - g[:, :, None])  # v[k, i, j]

@@ -110,14 +110,23 @@ def weighted_mean(x: list[float], w: list[float]) -> float:
     return top / bottom
 
 
-def vote(k: int, a: float, b: float, x: list[float], c: list[float], s: list[float],
-         r: list[float], big_r: float) -> float:
+def vote(
+    k: int,
+    a: float,
+    b: float,
+    x: list[float],
+    c: list[float],
+    s: list[float],
+    r: list[float],
+    big_r: float,
+) -> float:
     """Spec step 1: voter k's weighted preference for position a over position b."""
     return c[k] * s[k] * ((abs(x[k] - b) / big_r) ** r[k] - (abs(x[k] - a) / big_r) ** r[k])
 
 
-def probabilities(x: list[float], c: list[float], s: list[float], r: list[float],
-                  big_r: float, variant: str) -> list[list[float]]:
+def probabilities(
+    x: list[float], c: list[float], s: list[float], r: list[float], big_r: float, variant: str
+) -> list[list[float]]:
     """Spec step 3 (scholz: one global denominator) or the paper's pairwise P."""
     n = len(x)
     top = [[0.0] * n for _ in range(n)]
@@ -142,9 +151,18 @@ def probabilities(x: list[float], c: list[float], s: list[float], r: list[float]
     return p
 
 
-def expected_utility(i: int, j: int, rp: float, x: list[float], s: list[float],
-                     p: list[list[float]], q: float, big_r: float, mu: float,
-                     variant: str) -> float:
+def expected_utility(
+    i: int,
+    j: int,
+    rp: float,
+    x: list[float],
+    s: list[float],
+    p: list[list[float]],
+    q: float,
+    big_r: float,
+    mu: float,
+    variant: str,
+) -> float:
     """Spec steps 4-5: EU of i challenging j as an actor with risk exponent rp sees it."""
     d = abs(x[i] - x[j]) / big_r
     us = 2 - 4 * (0.5 - 0.5 * d) ** rp
@@ -160,8 +178,9 @@ def expected_utility(i: int, j: int, rp: float, x: list[float], s: list[float],
     return eu
 
 
-def risk_exponents(x: list[float], c: list[float], s: list[float], q: float, big_r: float,
-                   mu: float, variant: str) -> list[float]:
+def risk_exponents(
+    x: list[float], c: list[float], s: list[float], q: float, big_r: float, mu: float, variant: str
+) -> list[float]:
     """Spec step 6: danger with every r = 1, then r_i = (1 - Rb/3) / (1 + Rb/3)."""
     n = len(x)
     ones = [1.0] * n
@@ -196,9 +215,17 @@ class Received:
     theirs: float  # the counterpart's EU number behind it
 
 
-def scholz_moves(t: int, x: list[float], s: list[float], p: list[list[float]],
-                 r: list[float], q: float, big_r: float, mu: float,
-                 offers: list[LoopOffer]) -> list[float]:
+def scholz_moves(
+    t: int,
+    x: list[float],
+    s: list[float],
+    p: list[list[float]],
+    r: list[float],
+    q: float,
+    big_r: float,
+    mu: float,
+    offers: list[LoopOffer],
+) -> list[float]:
     """Spec steps 7-8: offers to each actor through its own eyes, and its choice."""
     n = len(x)
     new = list(x)
@@ -236,9 +263,17 @@ def scholz_moves(t: int, x: list[float], s: list[float], p: list[list[float]],
     return new
 
 
-def paper_moves(t: int, x: list[float], s: list[float], p: list[list[float]],
-                r: list[float], q: float, big_r: float, mu: float,
-                offers: list[LoopOffer]) -> list[float]:
+def paper_moves(
+    t: int,
+    x: list[float],
+    s: list[float],
+    p: list[list[float]],
+    r: list[float],
+    q: float,
+    big_r: float,
+    mu: float,
+    offers: list[LoopOffer],
+) -> list[float]:
     """Paper variant: classify each pair from both sides; each actor takes the least move."""
     n = len(x)
     received: list[list[Received]] = [[] for _ in range(n)]

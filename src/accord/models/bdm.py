@@ -66,12 +66,17 @@ class BdmParams(Params):
 
 @dataclass
 class _BlockRun:
-    """The state of one block of problems while its rounds are played."""
+    """The state of one block of problems while its rounds are played.
+
+    ``states``, ``median``, ``mean`` hold one entry per state played so far (round 0 = input);
+    the block stops when all its problems have stopped, so they may be shorter than
+    ``rounds + 1``.
+    """
 
     x: FloatArray
-    trajectory: FloatArray
-    median: FloatArray
-    mean: FloatArray
+    states: list[FloatArray]
+    median: list[FloatArray]
+    mean: list[FloatArray]
     rounds: np.ndarray
     converged: np.ndarray
     events: list[KernelEvent] = field(default_factory=list)
@@ -112,22 +117,29 @@ def solve_batch(batch: IssueBatch, params: BdmParams) -> IssueOutput:
     record = batch.record_events
     all_offers = n <= EVENT_ACTOR_LIMIT
     per_block = max(1, BLOCK_ELEMENTS // (n * n))
-    trajectory = np.empty((params.rounds + 1, b, n))
-    median = np.empty((params.rounds + 1, b))
-    mean = np.empty((params.rounds + 1, b))
+    blocks = [
+        (rows, _solve_block(batch, rows, big_r[rows], params, record, all_offers))
+        for rows in (slice(start, min(b, start + per_block)) for start in range(0, b, per_block))
+    ]
+    used = max((len(block.states) for _, block in blocks), default=1)
+    trajectory = np.empty((used, b, n))
+    median = np.empty((used, b))
+    mean = np.empty((used, b))
     rounds = np.zeros(b, dtype=np.int64)
     converged = np.zeros(b, dtype=np.bool_)
     events: list[KernelEvent] = []
-    for start in range(0, b, per_block):
-        rows = slice(start, min(b, start + per_block))
-        block = _solve_block(batch, rows, big_r[rows], params, record, all_offers)
-        trajectory[:, rows] = block.trajectory
-        median[:, rows] = block.median
-        mean[:, rows] = block.mean
+    for rows, block in blocks:
+        k = len(block.states)
+        # a block that stopped early repeats its last state
+        trajectory[:k, rows] = np.stack(block.states)
+        trajectory[k:, rows] = block.states[-1]
+        median[:k, rows] = np.stack(block.median)
+        median[k:, rows] = block.median[-1]
+        mean[:k, rows] = np.stack(block.mean)
+        mean[k:, rows] = block.mean[-1]
         rounds[rows] = block.rounds
         converged[rows] = block.converged
         events.extend(block.events)
-    used = int(rounds.max(initial=0)) + 1
     diagnostics: dict[str, object] = {"range": big_r}
     if record:
         diagnostics["events"] = "all offers" if all_offers else "accepted offers only"
@@ -158,38 +170,41 @@ def _solve_block(
     nb = x.shape[0]
     run = _BlockRun(
         x=x,
-        trajectory=np.empty((params.rounds + 1, nb, x.shape[1])),
-        median=np.empty((params.rounds + 1, nb)),
-        mean=np.empty((params.rounds + 1, nb)),
+        states=[x.copy()],
+        median=[median_walk(x, report_w, big_r)],
+        mean=[weighted_mean(x, report_w)],
         rounds=np.zeros(nb, dtype=np.int64),
         converged=np.zeros(nb, dtype=np.bool_),
     )
-    run.trajectory[0] = x
-    run.median[0] = median_walk(x, report_w, big_r)
-    run.mean[0] = weighted_mean(x, report_w)
     active = np.arange(nb)
     for t in range(1, params.rounds + 1):
-        run.trajectory[t] = run.trajectory[t - 1]
-        run.median[t] = run.median[t - 1]
-        run.mean[t] = run.mean[t - 1]
-        if active.size == 0:
-            continue
         old = run.x[active]
         out = play_round(
-            old, w[active], s[active], big_r[active], run.median[t - 1, active],
-            params.variant, params.q,
+            old,
+            w[active],
+            s[active],
+            big_r[active],
+            run.median[-1][active],
+            params.variant,
+            params.q,
         )
         if record:
             run.events.extend(_events(t, rows.start + active, old, out, all_offers))
         moved = np.abs(out.position - old).max(axis=1)
         run.x[active] = out.position
-        run.trajectory[t, active] = out.position
-        run.median[t, active] = median_walk(out.position, report_w[active], big_r[active])
-        run.mean[t, active] = weighted_mean(out.position, report_w[active])
+        median = run.median[-1].copy()
+        mean = run.mean[-1].copy()
+        median[active] = median_walk(out.position, report_w[active], big_r[active])
+        mean[active] = weighted_mean(out.position, report_w[active])
+        run.states.append(run.x.copy())
+        run.median.append(median)
+        run.mean.append(mean)
         run.rounds[active] = t
         done = moved <= params.tol * big_r[active]
         run.converged[active[done]] = True
         active = active[~done]
+        if active.size == 0:
+            break
     return run
 
 

@@ -110,9 +110,7 @@ def _best(score: FloatArray, allowed: NDArray[np.bool_], slack: FloatArray) -> I
     return np.where(np.isfinite(low[:, :, 0]), first, -1)
 
 
-def scholz_choice(
-    x: FloatArray, offers: Offers, gap: FloatArray, big_r: FloatArray
-) -> IntArray:
+def scholz_choice(x: FloatArray, offers: Offers, gap: FloatArray, big_r: FloatArray) -> IntArray:
     """Return the counterpart each actor accepts, (B, n), -1 for none (spec step 8).
 
     The nearest confrontation offer (``gap`` = |x_i - x_j|) if there is any; else the
