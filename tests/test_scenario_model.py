@@ -125,3 +125,9 @@ def test_arrays_helpers() -> None:
     assert rep.content_hash() != arr.content_hash()
     with pytest.raises(ValueError, match="shape"):
         arr.with_values(capability=np.ones((1, 5)))
+
+
+def test_huge_integer_salience_is_a_clear_error() -> None:
+    data = raw()
+    data["stances"][0]["salience"] = 10**400
+    assert "salience inf is outside 0-100" in error_of(data)

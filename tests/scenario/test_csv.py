@@ -223,3 +223,18 @@ def test_one_issue_table_refuses_two_issues() -> None:
     s = loads(WIDE, "csv", "w.csv")
     with pytest.raises(AccordError, match="holds one issue; this scenario has 2"):
         dumps(s, "bdm")
+
+
+def test_equal_positions_get_a_0_100_scale() -> None:
+    s = loads("Actor,Capability,Position,Salience\na,1,30,0.5\nb,1,30,0.5\n", "csv")
+    assert (s.issues[0].scale.min, s.issues[0].scale.max) == (0, 100)
+    s = loads("Actor,Capability,Position,Salience\na,1,130,0.5\nb,1,130,0.5\n", "csv")
+    assert (s.issues[0].scale.min, s.issues[0].scale.max) == (0, 130)
+
+
+def test_position_ranges_widen_the_undeclared_scale() -> None:
+    text = (
+        "Actor,Capability,Position,Salience,PositionLow,PositionHigh\na,1,5,0.5,2,6\nb,1,8,0.5,,\n"
+    )
+    s = loads(text, "csv")
+    assert (s.issues[0].scale.min, s.issues[0].scale.max) == (2, 8)

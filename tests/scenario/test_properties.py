@@ -22,6 +22,9 @@ words = st.text(
     max_size=8,
 )
 one_line = st.lists(words, min_size=1, max_size=4).map(" ".join)
+prose = st.lists(words, min_size=1, max_size=40).map(" ".join) | st.lists(
+    one_line, min_size=2, max_size=4
+).map("\n".join)
 units = st.sampled_from(["points", "years", "per cent of GDP", "%"])
 fractions = st.floats(0, 1)
 
@@ -98,7 +101,7 @@ def scenarios(
     data: dict[str, Any] = {
         "title": draw(one_line),
         "date": draw(st.none() | st.dates(dt.date(1900, 1, 1), dt.date(2100, 1, 1))),
-        "description": draw(st.just("") | one_line),
+        "description": draw(st.just("") | one_line | (prose if rich else one_line)),
         "actors": actors,
         "issues": issues,
         "stances": stances,

@@ -209,3 +209,9 @@ def test_save_is_deterministic_readable_and_round_trips() -> None:
     again = load_text(text)
     assert again == s
     assert again.content_hash() == s.content_hash()
+
+
+def test_huge_integer_is_an_error_not_a_crash() -> None:
+    msg = error_of(VIENNA.replace("capability: 90", "capability: 1" + "0" * 400))
+    assert "is too large" in msg
+    assert "line 18" in msg

@@ -342,8 +342,16 @@ def _represent_pair(dumper: yaml.SafeDumper, data: _Pair) -> yaml.Node:
     return dumper.represent_sequence(_TAG + "seq", data, flow_style=True)
 
 
+def _represent_text(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+    # Long prose reads best folded (``>``), text with line breaks literal (``|``); the emitter
+    # falls back to quotes where a block style cannot hold the text exactly.
+    style = "|" if "\n" in data else (">" if len(data) > 80 else None)
+    return dumper.represent_scalar(_TAG + "str", data, style=style)
+
+
 _Dumper.add_representer(_Flow, _represent_flow)
 _Dumper.add_representer(_Pair, _represent_pair)
+_Dumper.add_representer(str, _represent_text)
 
 
 def _num(value: float) -> float | int:
@@ -351,8 +359,11 @@ def _num(value: float) -> float | int:
 
 
 def _why(why: Mapping[Any, str]) -> dict[str, str]:
+    """Return the justifications in a fixed order, on one line when they are short."""
     order = ("capability", "position", "salience", "range", "bloc")
-    return {k: why[k] for k in order if k in why}
+    out = {k: why[k] for k in order if k in why}
+    short = sum(len(k) + len(v) + 4 for k, v in out.items()) <= 60
+    return _Flow(out) if short else out
 
 
 def _stance_entry(stance: Stance) -> dict[str, Any]:
@@ -366,7 +377,7 @@ def _stance_entry(stance: Stance) -> dict[str, Any]:
     if stance.source is not None:
         out["source"] = stance.source
     if stance.why:
-        out["why"] = _Flow(_why(stance.why))
+        out["why"] = _why(stance.why)
     if stance.notes is not None:
         out["notes"] = stance.notes
     short = not (stance.why or stance.notes or stance.source)
@@ -382,7 +393,7 @@ def _document(scenario: Scenario) -> dict[str, Any]:
     doc["salience_scale"] = 1
     if scenario.sources:
         doc["sources"] = [
-            _Flow({"id": s.id, "citation": s.citation, "url": s.url}) for s in scenario.sources
+            {"id": s.id, "citation": s.citation, "url": s.url} for s in scenario.sources
         ]
     actors = []
     for a in scenario.actors:
@@ -394,7 +405,7 @@ def _document(scenario: Scenario) -> dict[str, Any]:
         if a.source is not None:
             entry["source"] = a.source
         if a.why:
-            entry["why"] = _Flow(_why(a.why))
+            entry["why"] = _why(a.why)
         if a.notes is not None:
             entry["notes"] = a.notes
         actors.append(entry)
@@ -436,7 +447,7 @@ def dump_yaml(scenario: Scenario) -> str:
         Dumper=_Dumper,
         sort_keys=False,
         allow_unicode=True,
-        width=100,
+        width=90,
         default_flow_style=False,
     )
     return header + body

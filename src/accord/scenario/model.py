@@ -261,7 +261,12 @@ def _rescale_saliences(data: dict[str, Any]) -> dict[str, Any]:
         raise ScenarioProblem(("salience_scale",), "salience_scale must be 1 or 100")
 
     def numeric(v: Any) -> float | None:
-        return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
+        if not isinstance(v, int | float) or isinstance(v, bool):
+            return None
+        try:
+            return float(v)
+        except OverflowError:  # an integer too large for a float
+            return math.inf
 
     values = [numeric(s.get("salience")) for s in stances if isinstance(s, dict)]
     if declared is None:
