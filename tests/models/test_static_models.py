@@ -81,3 +81,11 @@ def test_weighted_median_is_condorcet_winner_in_one_dimension(rows) -> None:
     # whenever no exact split at the median exists, it beats every other position pairwise
     if below > total / 2 * (1 + 1e-9):
         assert winner[0] == med[0]
+
+
+def test_json_writes_nan_diagnostics_as_null() -> None:
+    import json
+
+    scn = one_issue([(1, 20, 1.0), (1, 80, 1.0)])  # no Condorcet winner: NaN diagnostic
+    data = json.loads(models.get("median").run(scn).to_json())
+    assert data["diagnostics"]["condorcet"] == [None]  # one issue, one draw

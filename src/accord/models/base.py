@@ -191,14 +191,22 @@ class Result:
         return json.dumps(self.to_dict(**kwargs), sort_keys=True, indent=2, allow_nan=False)
 
 
+def _nan_to_none(obj: Any) -> Any:
+    if isinstance(obj, list):
+        return [_nan_to_none(v) for v in obj]
+    if isinstance(obj, float) and not np.isfinite(obj):
+        return None
+    return obj
+
+
 def _tolist(a: NDArray[Any]) -> Any:
-    """Return a nested list, with a single draw unwrapped to a scalar or a flat list."""
+    """Return a nested list (NaN as None), a single draw unwrapped to a scalar or flat list."""
     value = np.asarray(a)
     if value.dtype.kind == "f":
         value = np.round(value, 10)
     if value.ndim >= 1 and value.shape[0] == 1:
         value = value[0]
-    return value.tolist()
+    return _nan_to_none(value.tolist())
 
 
 def _jsonable(obj: Any) -> Any:

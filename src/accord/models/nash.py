@@ -1,0 +1,204 @@
+"""Axiomatic bargaining solutions over all issues at once: Nash and Kalai–Smorodinsky.
+
+Both treat the scenario's issues as one space. Actor i's utility at a point x is the
+salience-weighted quadratic loss ``u_i(x) = -sum_k s_ik ((x_k - xi_ik) / W_k)^2`` (xi_i its
+position, W_k the width of issue k's scale); the disagreement outcome d fixes each actor's
+utility ``u_i(d)`` should the talks fail.
+
+* ``nash``: the asymmetric Nash bargaining solution, the point that maximises
+  ``sum_i c_i log(u_i(x) - u_i(d))`` among the points every actor prefers to d (c_i its
+  capability). Nash, J. (1950), "The bargaining problem", *Econometrica* 18(2): 155-162.
+* ``kalai``: the Kalai–Smorodinsky solution, the point where every actor obtains the same,
+  largest possible, share of its largest feasible gain (ties broken lexicographically, as in
+  Imai 1983). Kalai, E. and Smorodinsky, M. (1975), "Other solutions to Nash's bargaining
+  problem", *Econometrica* 43(3): 513-518.
+
+The disagreement point is the issues' status quo when every issue declares one; otherwise each
+actor's worst outcome on the scales (``disagreement="worst"``), or the worst outcome of anyone,
+common to all (``disagreement="common"``). See ``docs/models/nash.md``. When no point makes every
+actor better off than d, nobody agrees to move and the forecast is d itself.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import Field
+
+from accord.models.bargaining_utils import (
+    Bargain,
+    BoolArray,
+    IntArray,
+    kalai_smorodinsky,
+    loss,
+    make_bargain,
+    nash_bargaining,
+    normalise,
+    weighted_position_mean,
+    worst_loss,
+)
+from accord.models.base import FloatArray, Model, Output, Params
+from accord.models.registry import register
+from accord.scenario.arrays import ScenarioArrays
+
+DisagreementRule = Literal["auto", "worst", "common"]
+
+
+class BargainingParams(Params):
+    """Parameters shared by the axiomatic bargaining solutions.
+
+    Attributes
+    ----------
+    disagreement:
+        ``"auto"``: the status quo when every issue declares one, otherwise ``"worst"``.
+        ``"worst"``: each actor's disagreement utility is its worst outcome on the scales.
+        ``"common"``: everyone's disagreement utility is the worst outcome of any actor.
+    max_iter:
+        Cap on Newton steps per draw (each solver); a draw that hits it is not converged.
+
+    """
+
+    disagreement: DisagreementRule = "auto"
+    max_iter: int = Field(default=500, ge=1, le=100_000)
+
+
+class KalaiParams(BargainingParams):
+    """Parameters of the Kalai–Smorodinsky solution.
+
+    Attributes
+    ----------
+    weighted:
+        False (classic): capability plays no role. True: actor i's share of its largest gain is
+        proportional to its capability (a weighted Kalai–Smorodinsky solution).
+
+    """
+
+    weighted: bool = False
+
+
+def disagreement(
+    arrays: ScenarioArrays, rule: DisagreementRule
+) -> tuple[str, FloatArray, FloatArray | None, FloatArray]:
+    """Return the disagreement used: its kind, stakes, point and fallback.
+
+    Returns
+    -------
+    kind:
+        ``"status_quo"``, ``"worst"`` or ``"common"``.
+    stake : (D, N)
+        ``-u_i(d)``, each actor's gain from disagreement to its ideal point.
+    point : (D, K) or None
+        The disagreement point in issue units; None unless it is the status quo (otherwise the
+        disagreement is a utility level per actor, not a point).
+    fallback : (D, K)
+        Where issues nobody seated cares about, and draws with no agreement, end up: the status
+        quo, or (without one) the compromise model's weighted mean of positions.
+
+    """
+    d, k = arrays.n_draws, arrays.n_issues
+    _, ideal = normalise(arrays)
+    sq = arrays.status_quo
+    if rule == "auto" and bool(np.all(np.isfinite(sq))):
+        point = np.broadcast_to(sq, (d, k)).copy()
+        sq_unit = (sq - arrays.scale_min) / (arrays.scale_max - arrays.scale_min)
+        stake = loss(np.broadcast_to(sq_unit, (d, k)), ideal, arrays.salience)
+        return "status_quo", stake, point, point.copy()
+    fallback = weighted_position_mean(arrays)
+    stake = worst_loss(ideal, arrays.salience)
+    if rule == "common":
+        seated = (arrays.capability > 0) & (arrays.salience.sum(axis=-1) > 0)
+        top = np.where(seated, stake, 0.0).max(axis=1, keepdims=True)
+        return "common", np.broadcast_to(top, stake.shape).copy(), None, fallback
+    return "worst", stake, None, fallback
+
+
+class AxiomaticModel(Model):
+    """A one-shot bargaining solution on the joint issue space (shared plumbing)."""
+
+    joint = True
+    Parameters = BargainingParams
+
+    def _run(self, arrays: ScenarioArrays, rng: np.random.Generator) -> Output:
+        params = self.params
+        assert isinstance(params, BargainingParams)
+        d, _, k = arrays.position.shape
+        kind, stake, point, fallback = disagreement(arrays, params.disagreement)
+        bargain = make_bargain(arrays, stake, fallback)
+        y, mutual, iters, conv, extra = self._solve(bargain, params)
+        # Issues nobody seated cares about, and draws without mutual gain, stay at the fallback.
+        moved = mutual[:, None] & bargain.live
+        y = np.where(moved, y, bargain.fallback)
+        width = arrays.scale_max - arrays.scale_min
+        forecast = np.where(moved, arrays.scale_min + width * y, fallback)
+        forecast = np.clip(forecast, arrays.scale_min, arrays.scale_max)
+        lost = loss(y, bargain.ideal, bargain.salience)
+        diagnostics: dict[str, Any] = {"disagreement": kind}
+        if point is not None:
+            diagnostics["disagreement_point"] = point
+        diagnostics.update(
+            {
+                "disagreement_utility": -stake,
+                "mutual_gain": mutual,
+                "utility": -lost,
+                "gain": stake - lost,
+                "iterations": iters,
+                **extra,
+            }
+        )
+        return Output(
+            trajectory=arrays.position[None, :, :, :],
+            forecast=forecast,
+            rounds=np.zeros((d, k), dtype=np.int64),
+            converged=np.broadcast_to(conv[:, None], (d, k)).copy(),
+            diagnostics=diagnostics,
+        )
+
+    @abstractmethod
+    def _solve(
+        self, bargain: Bargain, params: BargainingParams
+    ) -> tuple[FloatArray, BoolArray, IntArray, BoolArray, dict[str, Any]]:
+        """Return the solution (D, K) normalised, mutual gain, iterations, converged, extras."""
+
+
+@register
+class Nash(AxiomaticModel):
+    """Asymmetric Nash bargaining solution with capability as bargaining power."""
+
+    name = "nash"
+    summary = (
+        "Asymmetric Nash bargaining solution on all issues jointly: maximise the "
+        "capability-weighted product of gains over the disagreement point."
+    )
+    reference = "Nash (1950), Econometrica 18(2):155-162; Achen (2006), The European Union Decides."
+    Parameters = BargainingParams
+
+    def _solve(
+        self, bargain: Bargain, params: BargainingParams
+    ) -> tuple[FloatArray, BoolArray, IntArray, BoolArray, dict[str, Any]]:
+        y, mutual, iters, conv = nash_bargaining(bargain, params.max_iter)
+        return y, mutual, iters, conv, {}
+
+
+@register
+class Kalai(AxiomaticModel):
+    """Kalai–Smorodinsky solution: equal shares of each actor's largest feasible gain."""
+
+    name = "kalai"
+    summary = (
+        "Kalai–Smorodinsky solution on all issues jointly: every actor gets the same, largest "
+        "possible, share of its largest feasible gain (capability ignored unless weighted)."
+    )
+    reference = (
+        "Kalai & Smorodinsky (1975), Econometrica 43(3):513-518; Imai (1983), Econometrica "
+        "51(2):389-401."
+    )
+    Parameters = KalaiParams
+
+    def _solve(
+        self, bargain: Bargain, params: BargainingParams
+    ) -> tuple[FloatArray, BoolArray, IntArray, BoolArray, dict[str, Any]]:
+        assert isinstance(params, KalaiParams)
+        y, share, mutual, iters, conv = kalai_smorodinsky(bargain, params.weighted, params.max_iter)
+        return y, mutual, iters, conv, {"share": share}
