@@ -11,7 +11,7 @@ import sys
 import typer
 
 from accord import __version__
-from accord.cli import scenario_cmds
+from accord.cli import process_cmds, scenario_cmds
 from accord.errors import AccordError
 
 app = typer.Typer(
@@ -45,6 +45,7 @@ def _root(
 
 
 scenario_cmds.register(app)
+process_cmds.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -293,6 +293,16 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+def parse_located(text: str, source: SourceName = None) -> tuple[Any, Callable[[Loc], str]]:
+    """Read any YAML document safely; return its data and a path -> ``"line N"`` locator.
+
+    Used for files other than scenarios (e.g. process designs) so that their errors point at
+    lines the same way.
+    """
+    data, tree = _compose(text, source)
+    return data, _locator(tree, None)
+
+
 def parse_yaml(text: str, source: SourceName = None) -> RawScenario:
     """Read a scenario written in YAML.
 
