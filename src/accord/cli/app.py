@@ -11,7 +11,7 @@ import sys
 import typer
 
 from accord import __version__
-from accord.cli import process_cmds, scenario_cmds
+from accord.cli import backtest_cmds, process_cmds, scenario_cmds
 from accord.errors import AccordError
 
 app = typer.Typer(
@@ -46,6 +46,7 @@ def _root(
 
 scenario_cmds.register(app)
 process_cmds.register(app)
+backtest_cmds.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -4,7 +4,7 @@
 >>> model = models.get("compromise")
 """
 
-from accord.models import bdm, compromise, median, nash, smp  # noqa: F401  (registers the models)
+from accord.models import bdm, bicameral, compromise, median, nash, smp  # noqa: F401  (registers)
 from accord.models.base import Event, Model, Params, PerIssueModel, Provenance, Result
 from accord.models.registry import ModelInfo, get, list_models, model_class, names, register
 

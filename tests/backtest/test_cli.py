@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from accord.cli.app import main
+from tests.backtest.conftest import HEADER, row, tsv
+
+
+def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def small(write) -> Path:
+    rows = [row("x01i1"), row("x01i2", pde="zz"), row("x02i1", prnr="x02", out="70", pfr="20"),
+            row("x03i1", prnr="x03", proc="CNS", counvte="Unan", out="")]  # fmt: skip
+    return write(tsv(rows))
+
+
+def test_json_record(capsys, small: Path) -> None:
+    code, out, err = cli(capsys, "backtest", "deu", str(small), "-m", "median", "--json",
+                         "--bootstrap", "100")  # fmt: skip
+    assert code == 0, err
+    rec = json.loads(out)
+    assert rec["dataset"]["skipped"] == [
+        {"line": 4, "issue": "x01i2", "reason": "position pde is not a number: 'zz'"}
+    ]
+    assert rec["dataset"]["no_outcome"] == ["x03i1"]
+    assert rec["dataset"]["scored"] == 2
+    assert set(rec["models"]) == {"compromise", "median"}
+
+
+def test_markdown_out_and_doc(capsys, small: Path, tmp_path: Path) -> None:
+    doc = tmp_path / "notes.md"
+    code, out, err = cli(capsys, "backtest", "deu", str(small), "-m", "compromise,median",
+                         "--out", str(tmp_path / "res"), "--doc", str(doc),
+                         "--bootstrap", "100", "-c", "gdp")  # fmt: skip
+    assert code == 0, err
+    assert "| rank | model |" in out
+    assert "seconds per model" in err
+    assert (tmp_path / "res" / "deu-all.json").is_file()
+    assert (tmp_path / "res" / "deu-all.md").read_text(encoding="utf-8") in doc.read_text(
+        encoding="utf-8"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--capability", "size"], "--capability must be one of"),
+        (["--split", "test"], "--split must be all, train or dev"),
+        (["--split", "dev"], "no issue of the data is in the 'dev' split"),
+        (["-m", "nosuchmodel"], "unknown model 'nosuchmodel'"),
+        (["--seed", "-1"], "--seed must be >= 0"),
+        (["--bootstrap", "5"], "at least 100 bootstrap"),
+    ],
+)
+def test_option_errors_are_one_line(capsys, small: Path, args: list[str], message: str) -> None:
+    code, _out, err = cli(capsys, "backtest", "deu", str(small), *args)
+    assert code == 2
+    assert err.startswith("error: ")
+    assert message in err
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+def test_file_errors_are_one_line(capsys, write, tmp_path: Path) -> None:
+    code, _, err = cli(capsys, "backtest", "deu", str(tmp_path / "missing.tsv"))
+    assert code == 2
+    assert "cannot read the file" in err
+    assert err.count("\n") == 1
+    bad = write(tsv([row()], header=[c for c in HEADER if c not in ("rp", "out")]))
+    code, _, err = cli(capsys, "backtest", "deu", str(bad))
+    assert code == 2
+    assert err == f"error: {bad}: line 1: missing column(s): rp, out\n"
+
+
+def test_bundled_split_dev_runs(capsys) -> None:
+    code, out, err = cli(capsys, "backtest", "deu", "--split", "dev", "-m", "compromise",
+                         "--json", "--bootstrap", "100")  # fmt: skip
+    assert code == 0, err
+    rec = json.loads(out)
+    assert rec["split"]["name"] == "dev"
+    assert rec["split"]["not_in_split"] == []
+    assert rec["dataset"]["proposals_scored"] == 30
