@@ -11,7 +11,7 @@ import sys
 import typer
 
 from accord import __version__
-from accord.cli import backtest_cmds, process_cmds, scenario_cmds
+from accord.cli import backtest_cmds, cases_cmds, process_cmds, scenario_cmds
 from accord.errors import AccordError
 
 app = typer.Typer(
@@ -47,6 +47,7 @@ def _root(
 scenario_cmds.register(app)
 process_cmds.register(app)
 backtest_cmds.register(app)
+cases_cmds.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

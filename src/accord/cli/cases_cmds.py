@@ -1,0 +1,214 @@
+"""``accord cases list|show|run|report``: the seed case library."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from accord import cases as library
+from accord.cli import render
+from accord.forecast import build_models, forecast, parse_params
+from accord.process import compare as compare_designs
+
+app = typer.Typer(help="The seed cases: list, show, run, and compare with what happened.")
+
+
+def register(root: typer.Typer) -> None:
+    """Add the ``cases`` command group to the root app."""
+    root.add_typer(app, name="cases")
+
+
+@app.command("list")
+def list_cases(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """List the cases with their date, size, designs and whether an outcome is recorded.
+
+    Example:
+      accord cases list
+
+    """
+    rows: list[dict[str, Any]] = []
+    for name in library.names():
+        case = library.load(name)
+        s = case.scenario
+        rows.append(
+            {
+                "case": name,
+                "title": s.title,
+                "date": s.date.isoformat() if s.date else None,
+                "actors": len(s.actors),
+                "issues": len(s.issues),
+                "designs": len(case.designs.designs) if case.designs else 0,
+                "outcome": case.has_outcome,
+            }
+        )
+    if as_json:
+        typer.echo(render.dumps(rows))
+        return
+    table = Table(title="Seed cases", title_justify="left")
+    for col in ("case", "date", "actors", "issues", "designs", "outcome", "title"):
+        table.add_column(col, no_wrap=col == "case")
+    for r in rows:
+        table.add_row(
+            r["case"], r["date"] or "", str(r["actors"]), str(r["issues"]), str(r["designs"]),
+            "yes" if r["outcome"] else "no", r["title"],
+        )  # fmt: skip
+    render.console().print(table)
+
+
+@app.command("show")
+def show(name: str = typer.Argument(..., help="Case id (see `accord cases list`).")) -> None:
+    """Show a case: its actors, issues (with their anchors) and designs.
+
+    Example:
+      accord cases show syria-2017-astana
+
+    """
+    case = library.load(name)
+    s = case.scenario
+    out = render.console()
+    out.print(f"[bold]{s.title}[/]" + (f"  (as of {s.date.isoformat()})" if s.date else ""))
+    if s.description:
+        out.print(" ".join(s.description.split()))
+    actors = Table(title="Actors", title_justify="left")
+    for col in ("id", "name", "capability", "bloc"):
+        actors.add_column(col, justify="right" if col == "capability" else "left")
+    for a in s.actors:
+        actors.add_row(a.id, a.name, f"{a.capability:g}", a.bloc or "")
+    out.print(actors)
+    issues = Table(title="Issues", title_justify="left")
+    for col in ("id", "name", "status quo", "anchors"):
+        issues.add_column(col)
+    for i in s.issues:
+        anchors = "\n".join(f"{a.value:g} = {a.label}" for a in i.anchors)
+        sq = "" if i.status_quo is None else f"{i.status_quo:g}"
+        issues.add_row(i.id, i.name, sq, anchors)
+    out.print(issues)
+    if case.designs:
+        for d in case.designs.designs:
+            out.print(f"[bold]{d.id}[/]: {d.name}")
+
+
+@app.command("run")
+def run(
+    name: str = typer.Argument(..., help="Case id."),
+    model: list[str] = typer.Option(["all"], "--model", "-m", help="Model name(s) or 'all'."),
+    param: list[str] = typer.Option([], "--param", "-p", help="Model parameter key=value."),
+    designs: bool = typer.Option(
+        False, "--designs", help="Also compare the case's designs (with the first model)."
+    ),
+    seed: int = typer.Option(0, "--seed", help="Random seed."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Forecast a case (never reads what happened next).
+
+    Example:
+      accord cases run syria-2015-vienna -m bdm --designs
+
+    """
+    case = library.load(name)
+    models = build_models(model, parse_params(param))
+    fc = forecast(case.scenario, models, seed=seed)
+    comparison = None
+    if designs and case.designs:
+        mdl = models[0] if model != ["all"] else build_models(["compromise"])[0]
+        comparison = compare_designs(case.scenario, case.designs.designs, mdl, seed=seed)
+    if as_json:
+        data = fc.to_dict()
+        if comparison is not None:
+            data["designs"] = comparison.to_dict()
+        typer.echo(render.dumps(data))
+        return
+    out = render.console()
+    out.print(render.forecast_table(fc))
+    if comparison is not None:
+        table = comparison.table()
+        wide = {
+            (str(r["design"]), str(r["issue"])): float(r["forecast"])
+            for r in table[table["issue"] != "all"].to_dict(orient="records")
+        }
+        grid = Table(title=f"Designs compared with '{comparison.model.name}'", title_justify="left")
+        grid.add_column("design", style="bold", no_wrap=True)
+        for issue in case.scenario.issue_ids:
+            grid.add_column(issue, justify="right")
+        for run_ in comparison.runs:
+            grid.add_row(
+                run_.design.id,
+                *(render.fmt(wide[run_.design.id, i]) for i in case.scenario.issue_ids),
+            )
+        out.print(grid)
+
+
+@app.command("report")
+def report(
+    model: list[str] = typer.Option(["all"], "--model", "-m", help="Model name(s) or 'all'."),
+    case: list[str] = typer.Option([], "--case", "-c", help="Only these cases (repeatable)."),
+    seed: int = typer.Option(0, "--seed", help="Random seed."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Compare each case's forecasts with what happened next, and say where models were wrong.
+
+    A forecast is right when it lies within 10% of the scale of the coded outcome (or inside the
+    outcome's uncertainty range), close within 25%, wrong beyond.
+
+    Example:
+      accord cases report -m compromise -m bdm
+
+    """
+    reports = (
+        [library.report_case(c, model, seed) for c in case]
+        if case
+        else library.report_all(model, seed)
+    )
+    board = library.scoreboard(reports)
+    if as_json:
+        typer.echo(
+            render.dumps(
+                {
+                    "cases": [
+                        {
+                            "case": r.case,
+                            "title": r.title,
+                            "date": r.date,
+                            "summary": r.outcome.summary,
+                            "verdicts": [v.to_dict() for v in r.verdicts],
+                        }
+                        for r in reports
+                    ],
+                    "scoreboard": board,
+                }
+            )
+        )
+        return
+    out = render.console()
+    for r in reports:
+        models = list(dict.fromkeys(v.model for v in r.verdicts))
+        t = Table(title=f"{r.case}: {r.title}", caption=" ".join(r.outcome.summary.split()),
+                  title_justify="left")  # fmt: skip
+        t.add_column("issue", style="bold")
+        t.add_column("happened", justify="right")
+        for m in models:
+            t.add_column(m, justify="right")
+        for issue in dict.fromkeys(v.issue for v in r.verdicts):
+            vs = {v.model: v for v in r.verdicts if v.issue == issue}
+            first = next(iter(vs.values()))
+            mark = {"right": "[green]✓[/]", "close": "[yellow]~[/]", "wrong": "[red]✗[/]"}
+            t.add_row(
+                f"{issue}\n[dim]by {first.by}[/]",
+                render.fmt(first.outcome),
+                *(f"{render.fmt(vs[m].forecast)} {mark[vs[m].verdict]}" for m in models),
+            )
+        out.print(t)
+        for v in r.verdicts:
+            if v.verdict == "wrong":
+                out.print(f"  [red]✗[/] {v.sentence()}")
+    s = Table(title="Scoreboard over all cases", title_justify="left")
+    for col in ("model", "issues", "right", "close", "wrong", "mean error"):
+        s.add_column(col, justify="left" if col == "model" else "right")
+    for row in board:
+        s.add_row(
+            row["model"], str(row["issues"]), str(row["right"]), str(row["close"]),
+            str(row["wrong"]), f"{row['mean_error_share']:.0%} of scale",
+        )  # fmt: skip
+    out.print(s)
