@@ -128,3 +128,16 @@ def test_help_everywhere(capsys) -> None:
         assert code == 0
         assert "Usage" in out
     assert "Examples" in cli(capsys, "run", "--help")[1]
+
+
+def test_run_smp_on_ktab_csv(capsys) -> None:
+    # KTAB's own run of SOE-Pol-Comp has 28 states = 27 turns (its reference log)
+    path = ROOT / "data" / "ktab" / "ktab_SOE-Pol-Comp.csv"
+    code, out, err = cli(capsys, "run", str(path), "-m", "smp", "--json")
+    assert code == 0, err
+    (result,) = json.loads(out)["results"]
+    assert result["issues"] == ["policy", "competitive"]
+    assert set(result["rounds"].values()) == {27}
+    code, out, _ = cli(capsys, "run", str(path), "-m", "smp", "-m", "compromise")
+    assert code == 0
+    assert "Policy" in out and "27 rounds" in out
