@@ -5,18 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from accord.cli.app import main
 from tests.backtest.conftest import HEADER, row, tsv
-
-
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
@@ -26,8 +15,8 @@ def small(write) -> Path:
     return write(tsv(rows))
 
 
-def test_json_record(capsys, small: Path) -> None:
-    code, out, err = cli(capsys, "backtest", "deu", str(small), "-m", "median", "--json",
+def test_json_record(run_cli, small: Path) -> None:
+    code, out, err = run_cli("backtest", "deu", str(small), "-m", "median", "--json",
                          "--bootstrap", "100")  # fmt: skip
     assert code == 0, err
     rec = json.loads(out)
@@ -39,9 +28,9 @@ def test_json_record(capsys, small: Path) -> None:
     assert set(rec["models"]) == {"compromise", "median"}
 
 
-def test_markdown_out_and_doc(capsys, small: Path, tmp_path: Path) -> None:
+def test_markdown_out_and_doc(run_cli, small: Path, tmp_path: Path) -> None:
     doc = tmp_path / "notes.md"
-    code, out, err = cli(capsys, "backtest", "deu", str(small), "-m", "compromise,median",
+    code, out, err = run_cli("backtest", "deu", str(small), "-m", "compromise,median",
                          "--out", str(tmp_path / "res"), "--doc", str(doc),
                          "--bootstrap", "100", "-c", "gdp")  # fmt: skip
     assert code == 0, err
@@ -64,8 +53,8 @@ def test_markdown_out_and_doc(capsys, small: Path, tmp_path: Path) -> None:
         (["--bootstrap", "5"], "at least 100 bootstrap"),
     ],
 )
-def test_option_errors_are_one_line(capsys, small: Path, args: list[str], message: str) -> None:
-    code, _out, err = cli(capsys, "backtest", "deu", str(small), *args)
+def test_option_errors_are_one_line(run_cli, small: Path, args: list[str], message: str) -> None:
+    code, _out, err = run_cli("backtest", "deu", str(small), *args)
     assert code == 2
     assert err.startswith("error: ")
     assert message in err
@@ -73,19 +62,19 @@ def test_option_errors_are_one_line(capsys, small: Path, args: list[str], messag
     assert "Traceback" not in err
 
 
-def test_file_errors_are_one_line(capsys, write, tmp_path: Path) -> None:
-    code, _, err = cli(capsys, "backtest", "deu", str(tmp_path / "missing.tsv"))
+def test_file_errors_are_one_line(run_cli, write, tmp_path: Path) -> None:
+    code, _, err = run_cli("backtest", "deu", str(tmp_path / "missing.tsv"))
     assert code == 2
     assert "cannot read the file" in err
     assert err.count("\n") == 1
     bad = write(tsv([row()], header=[c for c in HEADER if c not in ("rp", "out")]))
-    code, _, err = cli(capsys, "backtest", "deu", str(bad))
+    code, _, err = run_cli("backtest", "deu", str(bad))
     assert code == 2
     assert err == f"error: {bad}: line 1: missing column(s): rp, out\n"
 
 
-def test_bundled_split_dev_runs(capsys) -> None:
-    code, out, err = cli(capsys, "backtest", "deu", "--split", "dev", "-m", "compromise",
+def test_bundled_split_dev_runs(run_cli) -> None:
+    code, out, err = run_cli("backtest", "deu", "--split", "dev", "-m", "compromise",
                          "--json", "--bootstrap", "100")  # fmt: skip
     assert code == 0, err
     rec = json.loads(out)

@@ -10,22 +10,11 @@ from pathlib import Path
 import pytest
 
 from accord import models
-from accord.cli.app import main
 from accord.scenario import save
 from tests.factories import random_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 EC = ROOT / "data" / "ec_emissions_1994.csv"
-
-
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
@@ -35,22 +24,22 @@ def scenario_file(tmp_path: Path) -> Path:
     return path
 
 
-def test_models_lists_every_registered_model(capsys) -> None:
-    code, out, _ = cli(capsys, "models", "--json")
+def test_models_lists_every_registered_model(run_cli) -> None:
+    code, out, _ = run_cli("models", "--json")
     assert code == 0
     listed = [m["name"] for m in json.loads(out)]
     assert listed == models.names()
-    code, out, _ = cli(capsys, "models")
+    code, out, _ = run_cli("models")
     assert code == 0
     assert all(name in out for name in models.names())
 
 
-def test_run_table_and_json(capsys, scenario_file: Path) -> None:
-    code, out, _ = cli(capsys, "run", str(scenario_file))
+def test_run_table_and_json(run_cli, scenario_file: Path) -> None:
+    code, out, _ = run_cli("run", str(scenario_file))
     assert code == 0
     assert "Issue 0" in out
     assert "compromise" in out
-    code, out, _ = cli(capsys, "run", str(scenario_file), "--model", "compromise", "--json")
+    code, out, _ = run_cli("run", str(scenario_file), "--model", "compromise", "--json")
     assert code == 0
     data = json.loads(out)
     (result,) = data["results"]
@@ -59,14 +48,14 @@ def test_run_table_and_json(capsys, scenario_file: Path) -> None:
     assert result["provenance"]["input_hash"] == data["scenario"]["hash"]
 
 
-def test_run_json_is_deterministic(capsys, scenario_file: Path) -> None:
-    first = cli(capsys, "run", str(scenario_file), "--json")[1]
-    second = cli(capsys, "run", str(scenario_file), "--json")[1]
+def test_run_json_is_deterministic(run_cli, scenario_file: Path) -> None:
+    first = run_cli("run", str(scenario_file), "--json")[1]
+    second = run_cli("run", str(scenario_file), "--json")[1]
     assert first == second
 
 
-def test_run_bdm_on_ec_csv_with_rounds(capsys) -> None:
-    code, out, _ = cli(capsys, "run", str(EC), "-m", "bdm", "-r", "8", "--json")
+def test_run_bdm_on_ec_csv_with_rounds(run_cli) -> None:
+    code, out, _ = run_cli("run", str(EC), "-m", "bdm", "-r", "8", "--json")
     assert code == 0
     (result,) = json.loads(out)["results"]
     assert result["provenance"]["params"]["rounds"] == 8
@@ -75,8 +64,8 @@ def test_run_bdm_on_ec_csv_with_rounds(capsys) -> None:
     assert round(result["series"]["median"][issue][1], 2) == 8.42
 
 
-def test_validate_ok(capsys, scenario_file: Path) -> None:
-    code, out, _ = cli(capsys, "validate", str(scenario_file))
+def test_validate_ok(run_cli, scenario_file: Path) -> None:
+    code, out, _ = run_cli("validate", str(scenario_file))
     assert code == 0
     assert out.startswith("ok: 'random 9'")
     assert "5 actors, 2 issues" in out
@@ -96,9 +85,9 @@ def test_validate_ok(capsys, scenario_file: Path) -> None:
         (["run", "{scn}", "--rounds", "0"], "--rounds must be at least 1"),
     ],
 )
-def test_errors_are_one_line_with_exit_code_2(capsys, scenario_file: Path, args, expected) -> None:
+def test_errors_are_one_line_with_exit_code_2(run_cli, scenario_file: Path, args, expected) -> None:
     args = [a.replace("{scn}", str(scenario_file)) for a in args]
-    code, _out, err = cli(capsys, *args)
+    code, _out, err = run_cli(*args)
     assert code == 2
     assert expected in err
     assert err.startswith("error: ")
@@ -122,22 +111,22 @@ def test_bad_scenario_file_exit_code_2_via_subprocess(tmp_path: Path) -> None:
     assert proc.stderr.count("\n") == 1
 
 
-def test_help_everywhere(capsys) -> None:
+def test_help_everywhere(run_cli) -> None:
     for args in ([], ["run"], ["models"], ["validate"]):
-        code, out, _ = cli(capsys, *args, "--help")
+        code, out, _ = run_cli(*args, "--help")
         assert code == 0
         assert "Usage" in out
-    assert "Examples" in cli(capsys, "run", "--help")[1]
+    assert "Examples" in run_cli("run", "--help")[1]
 
 
-def test_run_smp_on_ktab_csv(capsys) -> None:
+def test_run_smp_on_ktab_csv(run_cli) -> None:
     # KTAB's own run of SOE-Pol-Comp has 28 states = 27 turns (its reference log)
     path = ROOT / "data" / "ktab" / "ktab_SOE-Pol-Comp.csv"
-    code, out, err = cli(capsys, "run", str(path), "-m", "smp", "--json")
+    code, out, err = run_cli("run", str(path), "-m", "smp", "--json")
     assert code == 0, err
     (result,) = json.loads(out)["results"]
     assert result["issues"] == ["policy", "competitive"]
     assert set(result["rounds"].values()) == {27}
-    code, out, _ = cli(capsys, "run", str(path), "-m", "smp", "-m", "compromise")
+    code, out, _ = run_cli("run", str(path), "-m", "smp", "-m", "compromise")
     assert code == 0
     assert "Policy" in out and "27 rounds" in out

@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 from accord import models
-from accord.cli.app import main
 from accord.errors import AccordError
 from accord.process import compare, declared_blocs, find_blocs, load_designs, loads_designs
 from accord.process.measures import measure
@@ -115,29 +114,21 @@ def test_compare_table_has_baseline_and_tidy_rows() -> None:
     assert utilities["utility"].between(0, 1).all()
 
 
-def test_compare_cli(capsys: pytest.CaptureFixture[str]) -> None:
-    def cli(*args: str) -> tuple[int, str, str]:
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
+def test_compare_cli(run_cli) -> None:
 
-    code, out, _ = cli("compare", str(VIENNA), "-d", str(VIENNA_DESIGNS), "--json")
+    code, out, _ = run_cli("compare", str(VIENNA), "-d", str(VIENNA_DESIGNS), "--json")
     assert code == 0
     data = json.loads(out)
     assert data["model"] == "compromise"
     assert data["designs"][0]["id"] == "baseline"
-    code, out, _ = cli("compare", str(VIENNA), "-d", str(VIENNA_DESIGNS))
+    code, out, _ = run_cli("compare", str(VIENNA), "-d", str(VIENNA_DESIGNS))
     assert code == 0
     assert "us-russia-first" in out
     assert "Spoiler risk" in out
-    code, _, err = cli("compare", str(VIENNA), "-d", str(VIENNA))
+    code, _, err = run_cli("compare", str(VIENNA), "-d", str(VIENNA))
     assert code == 2
     assert err.startswith("error: ")
-    code, out, _ = cli("blocs", str(VIENNA), "--json")
+    code, out, _ = run_cli("blocs", str(VIENNA), "--json")
     assert code == 0
     assert json.loads(out)["declared"]
 

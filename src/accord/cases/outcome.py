@@ -6,13 +6,12 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, StringConstraints
 
-from accord.errors import AccordError
 from accord.scenario.files import read_text
 from accord.scenario.io_yaml import parse_located
 from accord.scenario.model import Range, Scenario, ScenarioProblem, Slug
-from accord.scenario.validate import _message, dotted
+from accord.scenario.validate import validate_located
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
@@ -84,14 +83,5 @@ def check_outcome(outcome: Outcome, scenario: Scenario) -> None:
 def load_outcome(path: str | Path, scenario: Scenario | None = None) -> Outcome:
     """Read an outcome file (checked against ``scenario`` when given)."""
     data, locate = parse_located(read_text(path), path)
-    try:
-        outcome = Outcome.model_validate(data)
-        if scenario is not None:
-            check_outcome(outcome, scenario)
-        return outcome
-    except ScenarioProblem as problem:
-        loc, msg = problem.loc, problem.message
-    except ValidationError as exc:
-        loc, msg = _message(exc.errors()[0])
-    where = f"{locate(loc)} ({dotted(loc)})" if loc else None
-    raise AccordError(msg, source=path, where=where) from None
+    check = (lambda o: check_outcome(o, scenario)) if scenario is not None else None
+    return validate_located(Outcome, data, locate, path, check)

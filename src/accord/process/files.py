@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from accord.errors import AccordError
 from accord.process.design import DesignSet, check_against
 from accord.scenario.files import read_text
 from accord.scenario.io_yaml import parse_located
-from accord.scenario.model import Scenario, ScenarioProblem
-from accord.scenario.validate import _message, dotted
+from accord.scenario.model import Scenario
+from accord.scenario.validate import validate_located
 
 
 def loads_designs(
@@ -23,18 +21,15 @@ def loads_designs(
         data = {"designs": data}
     if not isinstance(data, dict):
         raise AccordError("expected a mapping with a 'designs' list", source=source, where="line 1")
-    try:
-        designs = DesignSet.model_validate(data)
-        if scenario is not None:
-            for k, design in enumerate(designs.designs):
-                check_against(design, scenario, ("designs", k))
-        return designs
-    except ScenarioProblem as problem:
-        loc, msg = problem.loc, problem.message
-    except ValidationError as exc:
-        loc, msg = _message(exc.errors()[0])
-    where = f"{locate(loc)} ({dotted(loc)})" if loc else None
-    raise AccordError(msg, source=source, where=where) from None
+    if scenario is None:
+        return validate_located(DesignSet, data, locate, source)
+    fitted = scenario
+
+    def fits(designs: DesignSet) -> None:
+        for k, design in enumerate(designs.designs):
+            check_against(design, fitted, ("designs", k))
+
+    return validate_located(DesignSet, data, locate, source, fits)
 
 
 def load_designs(path: str | Path, scenario: Scenario | None = None) -> DesignSet:

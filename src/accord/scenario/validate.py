@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from accord.errors import AccordError
 from accord.scenario.model import Loc, Scenario, ScenarioProblem
@@ -100,4 +100,32 @@ def build(raw: RawScenario, source: str | Path | None = None) -> Scenario:
     where = raw.locate(loc)
     path = _describe(loc, raw.data)
     where = f"{where} ({path})" if where and path else (where or path or None)
+    raise AccordError(msg, source=source, where=where) from None
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate_located(
+    model: type[M],
+    data: Any,
+    locate: Locator,
+    source: str | Path | None,
+    check: Callable[[M], None] | None = None,
+) -> M:
+    """Validate ``data`` as ``model`` (then run ``check``), or raise one located AccordError.
+
+    For YAML files other than scenarios (designs, outcomes): pydantic errors and
+    :class:`ScenarioProblem` raised by ``check`` both point at the line of the offending field.
+    """
+    try:
+        value = model.model_validate(data)
+        if check is not None:
+            check(value)
+        return value
+    except ScenarioProblem as problem:
+        loc, msg = problem.loc, problem.message
+    except ValidationError as exc:
+        loc, msg = _message(exc.errors()[0])
+    where = f"{locate(loc)} ({dotted(loc)})" if loc else None
     raise AccordError(msg, source=source, where=where) from None
