@@ -4,7 +4,15 @@
 >>> model = models.get("compromise")
 """
 
-from accord.models import bdm, bicameral, compromise, median, nash, smp  # noqa: F401  (registers)
+from accord.models import (  # noqa: F401  (importing a model module registers it)
+    bdm,
+    bicameral,
+    compromise,
+    exchange,
+    median,
+    nash,
+    smp,
+)
 from accord.models.base import Event, Model, Params, PerIssueModel, Provenance, Result
 from accord.models.registry import ModelInfo, get, list_models, model_class, names, register
 
