@@ -129,4 +129,6 @@ def test_run_smp_on_ktab_csv(run_cli) -> None:
     assert set(result["rounds"].values()) == {27}
     code, out, _ = run_cli("run", str(path), "-m", "smp", "-m", "compromise")
     assert code == 0
-    assert "Policy" in out and "27 rounds" in out
+    smp_row = next(line for line in out.splitlines() if line.startswith("│ smp"))
+    assert smp_row.rstrip(" │").endswith("27")  # the Rounds column
+    assert "policy: Policy Position" in out

@@ -31,36 +31,40 @@ def _nearest_anchor(issue: Issue, value: float) -> Anchor | None:
 
 
 def forecast_table(fc: Forecast) -> Group:
-    """One row per issue, one column per model, then the scale anchors the forecasts are near."""
+    """One row per model, one column per issue; then the issues and the anchors forecasts are near.
+
+    A cell is the forecast and, in grey, the nearest labelled point of the issue's scale.
+    """
     s = fc.scenario
     facts = [f"as of {s.date.isoformat()}"] if s.date else []
     facts += [f"{len(s.actors)} actors", f"{len(s.issues)} issues"]
     table = Table(title=s.title, caption=" · ".join(facts), title_justify="left")
-    table.add_column("Issue", style="bold")
-    for r in fc.results:
-        table.add_column(r.model, justify="left")
+    table.add_column("Model", style="bold", no_wrap=True)
+    for issue in s.issues:
+        table.add_column(issue.id, justify="right", no_wrap=True)
+    table.add_column("Rounds", justify="right", no_wrap=True)
     legend: dict[str, list[Anchor]] = {}
-    for k, issue in enumerate(s.issues):
+    for r in fc.results:
         cells = []
-        for r in fc.results:
+        for k, issue in enumerate(s.issues):
             value = float(r.forecast[0, k])
-            rounds = int(r.rounds[0, k])
             cell = fmt(value)
             anchor = _nearest_anchor(issue, value)
             if anchor is not None:
-                cell += f" [dim](near {anchor.value:g})[/]"
+                cell += f" [dim]≈{anchor.value:g}[/]"
                 if anchor not in legend.setdefault(issue.id, []):
                     legend[issue.id].append(anchor)
-            if rounds:
-                note = "" if r.converged[0, k] else ", not converged"
-                cell += f"\n[dim]{rounds} rounds{note}[/]"
             cells.append(cell)
-        scale = f"{issue.scale.min:g}-{issue.scale.max:g} {issue.scale.unit}"
-        table.add_row(f"{issue.name}\n[dim]{issue.id}, {scale}[/]", *cells)
+        rounds = int(r.rounds[0].max())
+        note = "" if bool(r.converged[0].all()) else " [dim](limit)[/]"
+        cells.append(f"{rounds}{note}" if rounds else "-")
+        table.add_row(r.model, *cells)
     lines = []
     for issue in s.issues:
+        scale = f"{issue.scale.min:g}-{issue.scale.max:g} {issue.scale.unit}"
+        lines.append(f"[bold]{issue.id}[/]: {issue.name} ({scale})")
         for anchor in sorted(legend.get(issue.id, []), key=lambda a: a.value):
-            lines.append(f"[bold]{issue.id}[/] {anchor.value:g} = {anchor.label}")
+            lines.append(f"  [dim]≈{anchor.value:g}[/] {anchor.label}")
     return Group(table, *(Text.from_markup(line) for line in lines))
 
 
