@@ -132,3 +132,13 @@ def test_run_smp_on_ktab_csv(run_cli) -> None:
     smp_row = next(line for line in out.splitlines() if line.startswith("│ smp"))
     assert smp_row.rstrip(" │").endswith("27")  # the Rounds column
     assert "policy: Policy Position" in out
+
+
+@pytest.mark.parametrize(
+    "args", [["run"], ["run", "a.yaml", "extra"], ["nonsense"], ["run", "--rounds", "x", "a.yaml"]]
+)
+def test_usage_errors_exit_2_without_traceback(run_cli, args) -> None:
+    code, _out, err = run_cli(*args)
+    assert code == 2
+    assert "Usage" in err
+    assert "Traceback" not in err

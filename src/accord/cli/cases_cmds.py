@@ -142,8 +142,8 @@ def run(
 
 @app.command("report")
 def report(
+    case: list[str] | None = typer.Argument(None, help="Case ids (default: every case)."),
     model: list[str] = typer.Option(["all"], "--model", "-m", help="Model name(s) or 'all'."),
-    case: list[str] = typer.Option([], "--case", "-c", help="Only these cases (repeatable)."),
     seed: int = typer.Option(0, "--seed", help="Random seed."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
@@ -184,8 +184,7 @@ def report(
     out = render.console()
     for r in reports:
         models = list(dict.fromkeys(v.model for v in r.verdicts))
-        t = Table(title=f"{r.case}: {r.title}", caption=" ".join(r.outcome.summary.split()),
-                  title_justify="left")  # fmt: skip
+        t = Table(title=f"{r.case}: {r.title}", title_justify="left")
         t.add_column("issue", style="bold")
         t.add_column("happened", justify="right")
         for m in models:
@@ -200,6 +199,7 @@ def report(
                 *(f"{render.fmt(vs[m].forecast)} {mark[vs[m].verdict]}" for m in models),
             )
         out.print(t)
+        out.print(f"[dim]What happened:[/] {' '.join(r.outcome.summary.split())}")
         for v in r.verdicts:
             if v.verdict == "wrong":
                 out.print(f"  [red]✗[/] {v.sentence()}")

@@ -91,7 +91,10 @@ class Geometry:
         cut = count_below(xs, 0.5 * (xi + xj))
         base = (np.arange(b) * (n + 1))[:, None, None]
         flat_cut = (base + cut) * n + np.arange(n)[None, None, :]
-        return cls(gap, gap / big_r[:, None, None], xi < xj, xi > xj, flat_cut)
+        # d never exceeds 1 in exact arithmetic (positions lie on the range); rounding can push
+        # it a hair above, where (0.5 - 0.5 d) ** r would turn NaN.
+        d = np.minimum(gap / big_r[:, None, None], 1.0)
+        return cls(gap, d, xi < xj, xi > xj, flat_cut)
 
 
 def preference_sums(geo: Geometry, w: FloatArray, r: FloatArray | None) -> FloatArray:
