@@ -224,3 +224,16 @@ def test_random_designs_run_inside_the_scale_deterministically(
     assert np.all(a.forecast >= -1e-9)
     assert np.all(a.forecast <= 100 + 1e-9)
     assert np.all(np.isfinite(a.forecast))
+
+
+def test_reentry_respects_an_option_taken_off_the_table() -> None:
+    # a0 is outside and its position lies above the bound; it returns inside the bound
+    for name in ("compromise", "bdm"):
+        model = models.get(name)
+        d = design(
+            stages=[{"forum": {"exclude": ["a0"]}}],
+            shocks=[{"type": "bound", "issue": "i0", "max": 20}],
+        )
+        run = run_design(SCN, d, model)
+        back = reentry_forecast(run, model)
+        assert back[0, 0] <= 20 + 1e-9

@@ -48,6 +48,8 @@ class Forum(_Frozen):
             return {"include": [ALL]}
         if isinstance(data, list | tuple):
             return {"include": list(data)}
+        if isinstance(data, dict):  # allow a single member written without a list
+            return {k: [v] if isinstance(v, str) else v for k, v in data.items()}
         return data
 
     def members(self, scenario_actors: tuple[str, ...], blocs: tuple[str | None, ...]) -> set[str]:

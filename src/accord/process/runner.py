@@ -260,14 +260,15 @@ def reentry_forecast(run: DesignRun, model: Model, seed: int = 0) -> FloatArray:
     """Return the forecast when everyone excluded comes back to one last, full forum.
 
     Seated actors start from where the design left them; excluded actors from their own
-    positions. No coalition acts as one. Each track is negotiated as in the design.
+    positions (moved inside any option bounds the design imposed). No coalition acts as one.
+    Each track is negotiated as in the design.
     """
     state = run.final
     original = run.initial
     pos = state.position.copy()
     for a, actor in enumerate(state.actor_ids):
-        if actor in run.excluded:
-            pos[:, a, :] = original.position[:, a, :]
+        if actor in run.excluded:  # back with their own positions, within today's options
+            pos[:, a, :] = np.clip(original.position[:, a, :], state.scale_min, state.scale_max)
     state = state.with_values(position=pos, capability=original.capability)
     out = np.full_like(run.forecast, np.nan)
     for t, track in enumerate(run.design.track_list(original.issue_ids)):
