@@ -1,6 +1,6 @@
 """A deliberately plain, one-issue, per-actor loop version of the BDM expected-utility model.
 
-Written straight from ``/work/shared/specs/bdm-expected-utility.md`` with scalars, lists and
+Written straight from ``shared/specs/bdm-expected-utility.md`` with scalars, lists and
 for-loops, so that the vectorised engine in :mod:`accord.models.bdm` can be checked against it.
 It is slow on purpose (the vote probabilities cost n^3 per round) and has no tricks: every sum
 the spec writes is a loop here.

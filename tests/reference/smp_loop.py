@@ -1,6 +1,6 @@
 """A deliberately plain, per-actor loop version of KTAB's Spatial Model of Politics (SMP).
 
-Written straight from ``/work/shared/specs/ktab-smp.md`` with Python floats, lists and for-loops
+Written straight from ``shared/specs/ktab-smp.md`` with Python floats, lists and for-loops
 (no NumPy), so that the vectorised engine in :mod:`accord.models.smp` can be checked against it.
 Every sum the spec writes is a loop here; the section numbers refer to the spec.
 

@@ -3,7 +3,7 @@
 Bueno de Mesquita (1994), "Political forecasting: an expected utility method", in Bueno de
 Mesquita & Stokman (eds.), *European Community Decision Making*, Yale UP; as reconstructed by
 Scholz, Calbert & Smith (2011), "Unravelling Bueno De Mesquita's group decision model",
-J. Theoretical Politics 23(4). Spec: ``/work/shared/specs/bdm-expected-utility.md``; equations
+J. Theoretical Politics 23(4). Spec: ``shared/specs/bdm-expected-utility.md``; equations
 and reference results: ``docs/models/bdm.md``.
 
 Actors make each other offers (confrontation, compromise, capitulation) according to the

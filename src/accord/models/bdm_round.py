@@ -1,6 +1,6 @@
 """One round of the BDM expected-utility model for a batch of one-issue problems.
 
-The steps follow ``/work/shared/specs/bdm-expected-utility.md`` (see ``docs/models/bdm.md``):
+The steps follow ``shared/specs/bdm-expected-utility.md`` (see ``docs/models/bdm.md``):
 risk exponents from the danger each actor faces (every r = 1), vote probabilities with those
 exponents, expected utilities, offers, and one simultaneous move.
 

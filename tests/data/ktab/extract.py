@@ -2,7 +2,7 @@
 
 Usage (from the repository root)::
 
-    .venv/bin/python tests/data/ktab/extract.py /work/shared/data/ktab_ref_SOE-Pol-Comp.txt \
+    .venv/bin/python tests/data/ktab/extract.py shared/data/ktab_ref_SOE-Pol-Comp.txt \
         tests/data/ktab/soe_pol_comp.json
 
 The log is KTAB's (KAPSARC, MIT licence) reference run of its ``smpc`` program. Everything the
