@@ -25,3 +25,9 @@ def run_cli(capsys: pytest.CaptureFixture[str]) -> CliRunner:
         return code, out, err
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _no_real_run_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep every test away from the user's run store unless a test points somewhere itself."""
+    monkeypatch.setenv("ACCORD_STORE", "off")

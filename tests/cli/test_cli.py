@@ -142,3 +142,20 @@ def test_usage_errors_exit_2_without_traceback(run_cli, args) -> None:
     assert code == 2
     assert "Usage" in err
     assert "Traceback" not in err
+
+
+def test_runs_are_saved_in_the_store_and_listed(run_cli, scenario_file: Path, tmp_path: Path) -> None:
+    db = tmp_path / "runs.db"
+    code, out, err = run_cli("run", str(scenario_file), "-m", "compromise", "--store", str(db))
+    assert code == 0
+    run_id = err.strip().removeprefix("saved as ")
+    assert run_id.startswith("r-")
+    code, out, _ = run_cli("runs", "list", "--store", str(db), "--json")
+    assert code == 0
+    (listed,) = json.loads(out)
+    assert listed["id"] == run_id
+    assert listed["kind"] == "run"
+    code, out, _ = run_cli("runs", "show", run_id, "--store", str(db), "--json")
+    assert code == 0
+    shown = json.loads(out)
+    assert shown["results"]["results"][0]["model"] == "compromise"

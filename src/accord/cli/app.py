@@ -11,7 +11,14 @@ import sys
 import typer
 
 from accord import __version__
-from accord.cli import backtest_cmds, cases_cmds, process_cmds, scenario_cmds
+from accord.cli import (
+    analysis_cmds,
+    backtest_cmds,
+    cases_cmds,
+    process_cmds,
+    runs_cmds,
+    scenario_cmds,
+)
 from accord.errors import AccordError
 
 app = typer.Typer(
@@ -48,6 +55,8 @@ scenario_cmds.register(app)
 process_cmds.register(app)
 backtest_cmds.register(app)
 cases_cmds.register(app)
+analysis_cmds.register(app)
+runs_cmds.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

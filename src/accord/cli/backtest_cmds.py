@@ -7,12 +7,15 @@ from typing import Any
 
 import typer
 
+from accord.atomic import write_atomic
 from accord.backtest.deu import read_deu
 from accord.backtest.leaderboard import dumps, render_markdown, update_doc
 from accord.backtest.record import run_backtest, sha256_file
 from accord.backtest.split import DEFAULT_SPLIT, load_split
 from accord.backtest.weights import SCHEMES
+from accord.cli import render
 from accord.errors import AccordError
+from accord.store import save_run
 
 backtest_app = typer.Typer(
     help="Backtest the models on real negotiation outcomes.", no_args_is_help=True
@@ -67,6 +70,9 @@ def deu(
     doc: Path | None = typer.Option(
         None, "--doc", help="Also replace this split's generated section of a Markdown file."
     ),
+    store: str | None = typer.Option(
+        None, "--store", help="Run store: SQLite file or SQLAlchemy URL; 'off' saves nothing."
+    ),
 ) -> None:
     """Forecast every DEU issue with every model and rank the models by error.
 
@@ -96,13 +102,14 @@ def deu(
         split=info,
     )
     text, md = dumps(bt.record), render_markdown(bt.record)
+    render.saved(save_run("backtest", bt.record, seed=seed, store=store))
     if out is not None:
         try:
             out.mkdir(parents=True, exist_ok=True)
-            (out / f"deu-{split}.json").write_text(text, encoding="utf-8")
-            (out / f"deu-{split}.md").write_text(md, encoding="utf-8")
         except OSError as exc:
             raise AccordError(f"cannot write results: {exc.strerror or exc}", source=out) from None
+        write_atomic(out / f"deu-{split}.json", text, what="write results")
+        write_atomic(out / f"deu-{split}.md", md, what="write results")
     if doc is not None:
         update_doc(doc, md, key=split)
     if as_json:

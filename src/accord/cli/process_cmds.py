@@ -12,6 +12,7 @@ from accord.cli import render
 from accord.forecast import build_models, parse_params
 from accord.process import compare as compare_designs
 from accord.process import declared_blocs, find_blocs, load_designs
+from accord.store import save_run
 
 
 def register(app: typer.Typer) -> None:
@@ -32,6 +33,9 @@ def compare(
     ),
     seed: int = typer.Option(0, "--seed", help="Random seed."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+    store: str | None = typer.Option(
+        None, "--store", help="Run store: SQLite file or SQLAlchemy URL; 'off' saves nothing."
+    ),
 ) -> None:
     """Compare process designs side by side (a baseline design is always included).
 
@@ -48,8 +52,12 @@ def compare(
     design_set = load_designs(designs, scenario=scn)
     (mdl,) = build_models([model], parse_params(param))
     result = compare_designs(scn, design_set.designs, mdl, tolerance=tolerance, seed=seed)
+    record = result.to_dict()
+    render.saved(
+        save_run("compare", record, scenario=scn, designs=design_set, seed=seed, store=store)
+    )
     if as_json:
-        typer.echo(render.dumps(result.to_dict()))
+        typer.echo(render.dumps(record))
         return
     table = result.table()
     out = render.console()

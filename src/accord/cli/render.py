@@ -18,7 +18,7 @@ def console(stderr: bool = False) -> Console:
     """Return a console for tables; 120 columns when output is not a terminal."""
     probe = Console(stderr=stderr)
     width = None if probe.is_terminal else 120
-    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width, emoji=False)
 
 
 def fmt(x: float) -> str:
@@ -110,3 +110,9 @@ def scenario_summary(s: Scenario) -> str:
 def dumps(data: Any) -> str:
     """Return deterministic, indented JSON."""
     return json.dumps(data, indent=2, sort_keys=True, allow_nan=False)
+
+
+def saved(run_id: str | None) -> None:
+    """Tell on stderr under which id a run was saved (nothing when saving is off)."""
+    if run_id:
+        Console(stderr=True, highlight=False).print(f"saved as {run_id}")

@@ -10,6 +10,7 @@ from accord import scenario as scenario_io
 from accord.cli import render
 from accord.forecast import build_models, forecast, parse_params
 from accord.models import registry
+from accord.store import save_run
 
 
 def register(app: typer.Typer) -> None:
@@ -37,6 +38,9 @@ def run(
     positions: bool = typer.Option(
         False, "--positions", help="Also show every actor's start and end positions."
     ),
+    store: str | None = typer.Option(
+        None, "--store", help="Run store: SQLite file or SQLAlchemy URL; 'off' saves nothing."
+    ),
 ) -> None:
     """Forecast a scenario with one or more models.
 
@@ -48,8 +52,10 @@ def run(
     """
     scn = scenario_io.load(scenario)
     fc = forecast(scn, build_models(model, parse_params(param), rounds), seed=seed)
+    record = fc.to_dict()
+    render.saved(save_run("run", record, scenario=scn, seed=seed, store=store))
     if as_json:
-        typer.echo(render.dumps(fc.to_dict()))
+        typer.echo(render.dumps(record))
         return
     out = render.console()
     out.print(render.forecast_table(fc))

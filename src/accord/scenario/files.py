@@ -9,14 +9,13 @@ it over the target, so a crash never leaves a half-written scenario.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import stat
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
+from accord.atomic import write_atomic
 from accord.errors import AccordError
 from accord.scenario.io_csv import (
     ScaleArg,
@@ -256,42 +255,4 @@ def save(scenario: Scenario, path: str | Path, format: str | None = None) -> Pat
         payload = dumps(scenario, fmt).encode("utf-8")
     except AccordError as exc:
         raise exc.located(source=str(target)) from None
-    folder = target.parent
-    if not folder.is_dir():
-        raise AccordError("cannot save: the folder does not exist", source=str(target))
-    if target.is_dir():
-        raise AccordError("cannot save: a directory has this name", source=str(target))
-    try:
-        mode = stat.S_IMODE(os.stat(target).st_mode) if target.exists() else 0o644
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise AccordError(f"cannot save: {exc.strerror or exc}", source=str(target)) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException as exc:  # leave no temporary file behind, whatever happened
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise AccordError(f"cannot save: {exc.strerror or exc}", source=str(target)) from None
-        raise
-    _sync_folder(folder)
-    return target
-
-
-def _sync_folder(folder: Path) -> None:
-    """Flush the directory entry of a renamed file to disk (best effort; POSIX only)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    return write_atomic(target, payload)

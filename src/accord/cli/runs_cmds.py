@@ -1,0 +1,243 @@
+"""``accord runs list|show|diff|export``: the saved runs of the run store."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from accord.cli import render
+from accord.errors import AccordError
+from accord.store import KINDS, RunDiff, RunRecord, RunStore, forecasts_of, resolve_store
+from accord.store.diff import Change
+
+runs_app = typer.Typer(
+    help=(
+        "Saved runs: every run, mc, compare and backtest is kept with its inputs, parameters, "
+        "seed, version and results.\n\nThe store is --store, else $ACCORD_STORE, else "
+        "~/.local/share/accord/runs.db; a plain path is an SQLite file, anything else an "
+        "SQLAlchemy URL."
+    ),
+    no_args_is_help=True,
+)
+STORE_HELP = (
+    "Run store: an SQLite file or an SQLAlchemy URL "
+    "(default: $ACCORD_STORE, else ~/.local/share/accord/runs.db)."
+)
+MAX_ROWS = 40
+"""Most rows of a diff section shown in the terminal (``--json`` gives them all)."""
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``runs`` command group to the app."""
+    app.add_typer(runs_app, name="runs")
+
+
+def open_store(store: str | None) -> RunStore:
+    """Return the store that ``--store``/``ACCORD_STORE`` name; ``off`` is an error here."""
+    location = resolve_store(store)
+    if location is None:
+        raise AccordError("the run store is turned off (ACCORD_STORE=off): name one with --store")
+    return RunStore(location)
+
+
+def _short(value: Any, width: int = 48) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    text = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _num(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+@runs_app.command("list")
+def list_runs(
+    kind: str | None = typer.Option(
+        None, "--kind", "-k", help=f"Only one kind: {', '.join(KINDS)}."
+    ),
+    limit: int = typer.Option(20, "--limit", "-n", min=1, help="Most runs to list, newest first."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    store: str | None = typer.Option(None, "--store", help=STORE_HELP),
+) -> None:
+    """List saved runs, newest first.
+
+    Examples:
+      accord runs list
+
+      accord runs list --kind compare -n 5 --json
+
+    """
+    with open_store(store) as runs:
+        found = runs.list(kind=kind, limit=limit)
+        location = runs.location
+    if as_json:
+        typer.echo(render.dumps([r.to_dict() for r in found]))
+        return
+    if not found:
+        typer.echo(f"no saved runs in {location}")
+        return
+    table = Table(title=f"Saved runs ({location})", title_justify="left")
+    for col in ("ID", "Created (UTC)", "Kind", "Model", "Seed", "Title"):
+        table.add_column(col, no_wrap=col != "Title")
+    for r in found:
+        seed = "-" if r.seed is None else str(r.seed)
+        when = r.created_at.strftime("%Y-%m-%d %H:%M:%S")
+        table.add_row(r.id, when, r.kind, escape(r.model), seed, escape(r.title))
+    render.console().print(table)
+
+
+def _inputs_summary(inputs: Mapping[str, Any]) -> str:
+    parts = []
+    scn = inputs.get("scenario")
+    if isinstance(scn, Mapping):
+        counts = f"{len(scn.get('actors', []))} actors, {len(scn.get('issues', []))} issues"
+        parts.append(f"scenario '{scn.get('title', '?')}' ({counts})")
+    designs = inputs.get("designs")
+    if isinstance(designs, Mapping):
+        designs = designs.get("designs")
+    if isinstance(designs, list):
+        parts.append(f"{len(designs)} designs")
+    data = inputs.get("dataset")
+    if isinstance(data, Mapping):
+        parts.append(f"data {data.get('file')} (sha256 {str(data.get('sha256'))[:12]})")
+    split = inputs.get("split")
+    if isinstance(split, Mapping):
+        parts.append(f"split {split.get('name')}")
+    return "; ".join(parts) or ", ".join(inputs) or "-"
+
+
+def _forecast_table(rec: RunRecord) -> Table | None:
+    values = forecasts_of(rec.kind, rec.results)
+    labels = list(dict.fromkeys(k[0] for k in values))
+    issues = list(dict.fromkeys(k[1] for k in values))
+    if not values or len(issues) > 20:
+        return None
+    table = Table(title="Forecasts", title_justify="left")
+    table.add_column("Design" if rec.kind == "compare" else "Model", style="bold")
+    for issue in issues:
+        table.add_column(escape(issue), justify="right")
+    for label in labels:
+        table.add_row(escape(label), *(_num(values.get((label, i))) for i in issues))
+    return table
+
+
+@runs_app.command("show")
+def show(
+    run_id: str = typer.Argument(..., metavar="ID", help="The run's id (see `accord runs list`)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the whole record as JSON."),
+    store: str | None = typer.Option(None, "--store", help=STORE_HELP),
+) -> None:
+    """Show one saved run: what went in, with which parameters and seed, and its forecasts.
+
+    Example:
+      accord runs show r-20250301-101500-3fa2c1
+
+    """
+    with open_store(store) as runs:
+        rec = runs.get(run_id)
+    if as_json:
+        typer.echo(render.dumps(rec.to_dict()))
+        return
+    facts = {
+        "kind": rec.kind,
+        "created": rec.created_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
+        "accord": rec.accord_version,
+        "model": rec.model,
+        "seed": "-" if rec.seed is None else str(rec.seed),
+        "inputs": _inputs_summary(rec.inputs),
+        "input hash": rec.input_hash,
+        "params": json.dumps(rec.params, sort_keys=True),
+    }
+    out = render.console()
+    out.print(f"[bold]{rec.id}[/]  {escape(rec.title)}")
+    for key, value in facts.items():
+        out.print(f"  [dim]{key:<10}[/] {escape(value)}")
+    ranking = rec.results.get("ranking")
+    if isinstance(ranking, list):
+        out.print(f"  [dim]{'ranking':<10}[/] {escape(', '.join(map(str, ranking)))}")
+    table = _forecast_table(rec)
+    if table is not None:
+        out.print(table)
+    else:
+        out.print(f"[dim]{len(forecasts_of(rec.kind, rec.results))} forecasts: see --json[/]")
+
+
+def _changes_table(title: str, changes: Sequence[Change]) -> Table:
+    table = Table(title=title, title_justify="left")
+    for col in ("Path", "A", "B"):
+        table.add_column(col)
+    for c in changes[:MAX_ROWS]:
+        table.add_row(escape(c.path), escape(_short(c.a)), escape(_short(c.b)))
+    if len(changes) > MAX_ROWS:
+        table.caption = f"and {len(changes) - MAX_ROWS} more (see --json)"
+    return table
+
+
+def _print_diff(d: RunDiff) -> None:
+    out = render.console()
+    out.print(f"A = {d.a}   B = {d.b}")
+    if d.same:
+        note = "" if d.same_results else " (other results differ)"
+        out.print(f"same inputs, parameters, seed, models and forecasts{note}")
+    for title, changes in (("Run", d.header), ("Inputs", d.inputs), ("Parameters", d.params)):
+        if changes:
+            out.print(_changes_table(title, changes))
+    if d.forecasts:
+        table = Table(title="Forecasts", title_justify="left")
+        for col in ("Model / design", "Issue", "A", "B", "B - A"):
+            table.add_column(col, justify="left" if col in ("Model / design", "Issue") else "right")
+        for f in d.forecasts[:MAX_ROWS]:
+            table.add_row(escape(f.label), escape(f.issue), _num(f.a), _num(f.b), _num(f.delta))
+        if len(d.forecasts) > MAX_ROWS:
+            table.caption = f"and {len(d.forecasts) - MAX_ROWS} more (see --json)"
+        out.print(table)
+
+
+@runs_app.command("diff")
+def diff(
+    a: str = typer.Argument(..., metavar="ID1", help="The first run."),
+    b: str = typer.Argument(..., metavar="ID2", help="The second run."),
+    as_json: bool = typer.Option(False, "--json", help="Print the differences as JSON."),
+    store: str | None = typer.Option(None, "--store", help=STORE_HELP),
+) -> None:
+    """Show what differs between two saved runs: inputs, parameters and forecasts.
+
+    Example:
+      accord runs diff r-20250301-101500-3fa2c1 r-20250301-101733-09be4d
+
+    """
+    with open_store(store) as runs:
+        d = runs.diff(a, b)
+    if as_json:
+        typer.echo(render.dumps(d.to_dict()))
+        return
+    _print_diff(d)
+
+
+@runs_app.command("export")
+def export(
+    run_id: str = typer.Argument(..., metavar="ID", help="The run to export."),
+    output: str = typer.Option(..., "--output", "-o", help="JSON file to write ('-': stdout)."),
+    store: str | None = typer.Option(None, "--store", help=STORE_HELP),
+) -> None:
+    """Export one saved run, in full, as a JSON file (written atomically).
+
+    Example:
+      accord runs export r-20250301-101500-3fa2c1 -o vienna-bdm.json
+
+    """
+    with open_store(store) as runs:
+        if output == "-":
+            typer.echo(render.dumps(runs.export(run_id)))
+            return
+        path = runs.export_file(run_id, Path(output))
+    typer.echo(f"exported {run_id} to {path}", err=True)
