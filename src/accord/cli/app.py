@@ -16,8 +16,10 @@ from accord.cli import (
     backtest_cmds,
     cases_cmds,
     process_cmds,
+    report_cmds,
     runs_cmds,
     scenario_cmds,
+    uncertainty_cmds,
 )
 from accord.errors import AccordError
 
@@ -57,12 +59,16 @@ backtest_cmds.register(app)
 cases_cmds.register(app)
 analysis_cmds.register(app)
 runs_cmds.register(app)
+report_cmds.register(app)
+uncertainty_cmds.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``accord`` script."""
     try:
-        app(args=argv, standalone_mode=False)
+        # Without standalone mode, typer *returns* the exit code of a Ctrl-C (130) or of a
+        # ``typer.Exit`` raised inside a command instead of raising it.
+        code = app(args=argv, standalone_mode=False)
     except AccordError as exc:
         typer.echo(f"error: {exc.one_line()}", err=True)
         sys.exit(2)
@@ -80,3 +86,7 @@ def main(argv: list[str] | None = None) -> None:
             raise
         show()
         sys.exit(int(getattr(exc, "exit_code", 2)))
+    if isinstance(code, int) and code:
+        if code == 130:
+            typer.echo("interrupted", err=True)
+        sys.exit(code)

@@ -1,0 +1,283 @@
+"""Monte Carlo: run a model on many random draws of a scenario's uncertain inputs.
+
+The draws are cut into chunks of a fixed size; each chunk samples its draws, writes them into
+arrays with a draw axis and runs the model once on the whole batch (see
+:mod:`accord.analysis.parallel` for the chunks and where they run). The forecasts are put back
+in draw order and summarised per issue: mean, median, 80 % and 95 % intervals, a histogram
+across the scale, and the probability of each labelled region of the scale.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from itertools import pairwise
+from typing import Any
+
+import numpy as np
+
+from accord import __version__
+from accord.analysis.inputs import Input, uncertain_inputs
+from accord.analysis.parallel import ChunkJob, Runner, plan_chunks, serial_runner
+from accord.analysis.sampling import SAMPLE_BLOCK, check_correlation
+from accord.errors import AccordError
+from accord.models.base import FloatArray, Model
+from accord.scenario.model import Issue, Scenario
+
+DEFAULT_CHUNK = 1000
+"""Draws per chunk (one task)."""
+DEFAULT_BINS = 20
+"""Histogram bins across each issue's scale."""
+
+
+@dataclass(frozen=True)
+class Region:
+    """The part of a scale nearer to one anchor than to any other, and its probability."""
+
+    label: str
+    anchor: float
+    low: float
+    high: float
+    probability: float
+
+
+@dataclass(frozen=True)
+class IssueSummary:
+    """The distribution of one issue's forecast over the draws.
+
+    ``interval80``/``interval95`` are the 10-90 % and 2.5-97.5 % quantiles (NumPy's linear
+    rule); the histogram has ``len(counts)`` equal bins across the scale (edges included);
+    ``converged`` is the share of draws whose model met its stopping rule.
+    """
+
+    issue: str
+    name: str
+    mean: float
+    median: float
+    interval80: tuple[float, float]
+    interval95: tuple[float, float]
+    bin_edges: tuple[float, ...]
+    counts: tuple[int, ...]
+    regions: tuple[Region, ...]
+    converged: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict (non-finite numbers as None)."""
+        out: dict[str, Any] = _clean(asdict(self))
+        return out
+
+
+def _clean(obj: Any) -> Any:
+    """Return ``obj`` with floats rounded to 10 places, non-finite ones as None, tuples as lists."""
+    if isinstance(obj, dict):
+        return {k: _clean(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_clean(v) for v in obj]
+    if isinstance(obj, float | np.floating):
+        return round(float(obj), 10) if np.isfinite(obj) else None
+    return obj
+
+
+def region_bounds(issue: Issue) -> list[tuple[str, float, float, float]]:
+    """Return (label, anchor, low, high) per anchor: the scale split at midpoints of anchors.
+
+    A value exactly on a midpoint belongs to the lower region, as in :meth:`Issue.label_of`.
+    """
+    anchors = issue.anchors
+    if not anchors:
+        return []
+    mids = [(a.value + b.value) / 2 for a, b in pairwise(anchors)]
+    lows = [issue.scale.min, *mids]
+    highs = [*mids, issue.scale.max]
+    return [(a.label, a.value, lo, hi) for a, lo, hi in zip(anchors, lows, highs, strict=True)]
+
+
+def region_probabilities(values: FloatArray, issue: Issue) -> tuple[Region, ...]:
+    """Return the share of ``values`` in each anchor's region (none without anchors)."""
+    bounds = region_bounds(issue)
+    if not bounds:
+        return ()
+    mids = np.array([hi for _, _, _, hi in bounds[:-1]])
+    where = np.searchsorted(mids, values, side="left")
+    counts = np.bincount(where, minlength=len(bounds))
+    total = max(len(values), 1)
+    return tuple(
+        Region(label, anchor, lo, hi, float(n) / total)
+        for (label, anchor, lo, hi), n in zip(bounds, counts, strict=True)
+    )
+
+
+def summarize_issue(
+    values: FloatArray, issue: Issue, bins: int = DEFAULT_BINS, converged: float = 1.0
+) -> IssueSummary:
+    """Summarise one issue's forecasts (NaN forecasts count in no bin and no region)."""
+    x = np.asarray(values, dtype=np.float64)
+    x = x[np.isfinite(x)]
+    if x.size:
+        q = np.quantile(x, [0.5, 0.1, 0.9, 0.025, 0.975])
+        mean = float(x.mean())
+    else:
+        q, mean = np.full(5, np.nan), np.nan
+    counts, edges = np.histogram(x, bins=bins, range=(issue.scale.min, issue.scale.max))
+    return IssueSummary(
+        issue=issue.id,
+        name=issue.name,
+        mean=mean,
+        median=float(q[0]),
+        interval80=(float(q[1]), float(q[2])),
+        interval95=(float(q[3]), float(q[4])),
+        bin_edges=tuple(float(e) for e in edges),
+        counts=tuple(int(c) for c in counts),
+        regions=region_probabilities(x, issue) if x.size else (),
+        converged=converged,
+    )
+
+
+@dataclass(frozen=True)
+class MonteCarloProvenance:
+    """What produced a Monte Carlo result: enough to reproduce it exactly."""
+
+    input_hash: str
+    model: str
+    params: dict[str, Any]
+    seed: int
+    draws: int
+    chunk: int
+    sample_block: int
+    bloc_correlation: float
+    spread: float | None
+    n_inputs: int
+    accord_version: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict."""
+        out: dict[str, Any] = _clean(asdict(self))
+        return out
+
+
+@dataclass(frozen=True, eq=False)
+class MonteCarloResult:
+    """The immutable outcome of :func:`run`: one summary per issue and every draw's forecast."""
+
+    title: str
+    summaries: tuple[IssueSummary, ...]
+    forecasts: FloatArray
+    inputs: tuple[Input, ...]
+    provenance: MonteCarloProvenance
+
+    @property
+    def issue_ids(self) -> tuple[str, ...]:
+        """Return the issue ids, in scenario order."""
+        return tuple(s.issue for s in self.summaries)
+
+    def summary_of(self, issue_id: str) -> IssueSummary:
+        """Return the summary of one issue."""
+        return self.summaries[self.issue_ids.index(issue_id)]
+
+    def to_dict(self, *, draws: bool = False) -> dict[str, Any]:
+        """Return a JSON-ready dict; ``draws`` adds every draw's forecast per issue."""
+        out: dict[str, Any] = {
+            "title": self.title,
+            "provenance": self.provenance.to_dict(),
+            "inputs": [i.name for i in self.inputs],
+            "issues": [s.to_dict() for s in self.summaries],
+        }
+        if draws:
+            out["forecasts"] = {
+                iss: _clean(self.forecasts[:, k].tolist()) for k, iss in enumerate(self.issue_ids)
+            }
+        return out
+
+    def to_json(self, *, draws: bool = False) -> str:
+        """Return :meth:`to_dict` as deterministic JSON text."""
+        return json.dumps(self.to_dict(draws=draws), indent=2, sort_keys=True, allow_nan=False)
+
+
+def _at_least(value: int, least: int, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < least:
+        raise AccordError(f"{what} must be a whole number >= {least}, got {value}")
+    return int(value)
+
+
+def check_options(
+    draws: int, chunk: int = DEFAULT_CHUNK, bins: int = DEFAULT_BINS, seed: int = 0
+) -> None:
+    """Raise :class:`AccordError` unless draws, chunk and bins are >= 1 and seed >= 0."""
+    _at_least(draws, 1, "--draws")
+    _at_least(chunk, 1, "--chunk")
+    _at_least(bins, 1, "--bins")
+    _at_least(seed, 0, "--seed")
+
+
+def run(
+    scenario: Scenario,
+    model: Model,
+    *,
+    draws: int,
+    seed: int = 0,
+    chunk: int = DEFAULT_CHUNK,
+    bloc_correlation: float = 0.0,
+    spread: float | None = None,
+    bins: int = DEFAULT_BINS,
+    runner: Runner | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> MonteCarloResult:
+    """Run ``model`` on ``draws`` random draws of the scenario's uncertain inputs.
+
+    ``spread`` gives a range to inputs that declare none (see
+    :func:`~accord.analysis.inputs.uncertain_inputs`); ``runner`` computes the chunks
+    (default: here, one after the other); ``progress`` is called with the number of draws
+    done after each chunk. Raises :class:`AccordError` for bad options or a scenario with
+    nothing uncertain.
+    """
+    check_options(draws, chunk, bins, seed)
+    draws, chunk, bins, seed = int(draws), int(chunk), int(bins), int(seed)
+    rho = check_correlation(bloc_correlation)
+    inputs = tuple(uncertain_inputs(scenario, spread))
+    if not inputs:
+        raise AccordError(
+            "nothing is uncertain: no capability, position or salience has a range; "
+            "declare ranges in the scenario or pass --spread"
+        )
+    job = ChunkJob(scenario.to_arrays(), inputs, model, seed, rho)
+    chunks = plan_chunks(draws, chunk)
+    k = len(scenario.issues)
+    forecasts = np.full((draws, k), np.nan)
+    converged = np.zeros((draws, k), dtype=np.bool_)
+    filled = np.zeros(len(chunks), dtype=np.bool_)
+    done = 0
+    outputs = (runner or serial_runner)(job, chunks)
+    try:
+        for piece, out in outputs:
+            forecasts[piece.start : piece.stop] = out.forecast
+            converged[piece.start : piece.stop] = out.converged
+            filled[piece.index] = True
+            done += piece.stop - piece.start
+            if progress is not None:
+                progress(done)
+    finally:  # an interruption stops the runner's pending work now, not when collected
+        close = getattr(outputs, "close", None)
+        if close is not None:
+            close()
+    if not filled.all():
+        raise RuntimeError("the runner did not return every chunk")
+    forecasts.flags.writeable = False
+    summaries = tuple(
+        summarize_issue(forecasts[:, j], issue, bins, float(converged[:, j].mean()))
+        for j, issue in enumerate(scenario.issues)
+    )
+    provenance = MonteCarloProvenance(
+        input_hash=scenario.content_hash(),
+        model=model.name,
+        params=model.params.model_dump(mode="json"),
+        seed=seed,
+        draws=draws,
+        chunk=chunk,
+        sample_block=SAMPLE_BLOCK,
+        bloc_correlation=rho,
+        spread=spread,
+        n_inputs=len(inputs),
+        accord_version=__version__,
+    )
+    return MonteCarloResult(scenario.title, summaries, forecasts, inputs, provenance)

@@ -1,0 +1,200 @@
+"""``accord mc``: Monte Carlo over a scenario's uncertain inputs."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import typer
+from rich.console import Console, Group
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from accord import scenario as scenario_io
+from accord.analysis import montecarlo
+from accord.analysis.inputs import uncertain_inputs
+from accord.analysis.montecarlo import IssueSummary, MonteCarloResult
+from accord.analysis.parallel import DaskRunner, check_workers, dask_client
+from accord.analysis.sampling import check_correlation
+from accord.atomic import write_atomic
+from accord.cli import render
+from accord.errors import AccordError
+from accord.forecast import build_models, parse_params
+from accord.store import save_run
+
+BAR_WIDTH = 40
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the app."""
+    app.command("mc")(mc)
+
+
+def mc(
+    scenario: Path = typer.Argument(..., help="Scenario file (YAML or CSV).", show_default=False),
+    model: str = typer.Option("bdm", "--model", "-m", help="Model name. See `accord models`."),
+    draws: int = typer.Option(1000, "--draws", "-n", help="Number of random draws."),
+    seed: int = typer.Option(0, "--seed", help="Random seed: the same seed, the same numbers."),
+    workers: int | None = typer.Option(
+        None, "--workers", help="Run on N local worker processes (Dask)."
+    ),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="Run on an existing Dask cluster, e.g. tcp://host:8786."
+    ),
+    chunk: int = typer.Option(
+        montecarlo.DEFAULT_CHUNK,
+        "--chunk",
+        help="Draws per task (a stochastic model's numbers depend on it; no others do).",
+    ),
+    bloc_correlation: float = typer.Option(
+        0.0, "--bloc-correlation", help="Correlation in [0, 1) of the draws within one bloc."
+    ),
+    spread: float | None = typer.Option(
+        None, "--spread", help="Give unranged inputs a range: ± this x scale (e.g. 0.1)."
+    ),
+    rounds: int | None = typer.Option(None, "--rounds", "-r", help="Most rounds (bdm, smp)."),
+    param: list[str] = typer.Option([], "--param", "-p", help="Model parameter key=value."),
+    bins: int = typer.Option(montecarlo.DEFAULT_BINS, "--bins", help="Histogram bins."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Also write the JSON result to this file (at the end)."
+    ),
+    store: str | None = typer.Option(
+        None, "--store", help="Run store: SQLite file or SQLAlchemy URL; 'off' saves nothing."
+    ),
+) -> None:
+    """Forecast the distribution of outcomes over random draws of the uncertain inputs.
+
+    Every capability, position and salience with a range in the scenario is drawn from its
+    distribution (uniform, triangular or pert); --spread gives the others a range too.
+
+    Examples:
+      accord mc cases/syria-2015-vienna.yaml --model bdm --draws 10000 --seed 7
+
+      accord mc cases/syria-2015-vienna.yaml -n 100000 --workers 4 --bloc-correlation 0.5
+
+      accord mc my.yaml --spread 0.1 --scheduler tcp://10.0.0.5:8786 --json -o mc.json
+
+    """
+    # Check everything cheap before loading, starting workers or computing.
+    montecarlo.check_options(draws, chunk, bins, seed)
+    check_correlation(bloc_correlation)
+    check_workers(workers, scheduler)
+    if output is not None:
+        check_writable(output)
+    scn = scenario_io.load(scenario)
+    chosen = build_models([model], parse_params(param), rounds)[0]
+    n_inputs = len(uncertain_inputs(scn, spread))
+    with progress_bar(draws, f"mc {chosen.name}", quiet) as advance:
+        run = functools.partial(
+            montecarlo.run,
+            scn,
+            chosen,
+            draws=draws,
+            seed=seed,
+            chunk=chunk,
+            bloc_correlation=bloc_correlation,
+            spread=spread,
+            bins=bins,
+            progress=advance,
+        )
+        if workers is None and scheduler is None:
+            result = run()
+        else:
+            with dask_client(workers=workers, scheduler=scheduler) as client:
+                result = run(runner=DaskRunner(client))
+    text = result.to_json()
+    render.saved(save_run("mc", result.to_dict(), scenario=scn, seed=seed, store=store))
+    if output is not None:
+        write_atomically(output, text + "\n")
+    if as_json:
+        typer.echo(text)
+        return
+    where = "this process" if workers is None and scheduler is None else "Dask"
+    render.console().print(summary_view(result, n_inputs, where))
+
+
+@contextlib.contextmanager
+def progress_bar(total: int, label: str, quiet: bool) -> Iterator[Callable[[int], None]]:
+    """Yield a callback taking the draws done; a rich bar on a terminal's stderr, unless quiet."""
+    err = Console(stderr=True)
+    if quiet or not err.is_terminal:
+        yield lambda done: None
+        return
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda done: bar.update(task, completed=done)
+
+
+def summary_view(result: MonteCarloResult, n_inputs: int, where: str) -> Group:
+    """Return the readable report: a header, then per issue its numbers, histogram, regions."""
+    p = result.provenance
+    parts: list[Text | Table] = [
+        Text.from_markup(
+            f"[bold]{result.title}[/]\n[dim]{p.model}, {p.draws:,} draws, seed {p.seed}, "
+            f"{n_inputs} uncertain inputs, bloc correlation {p.bloc_correlation:g}, "
+            f"chunks of {p.chunk:,} ({where})[/]"
+        )
+    ]
+    for summary in result.summaries:
+        parts.extend(issue_view(summary))
+    return Group(*parts)
+
+
+def issue_view(s: IssueSummary) -> list[Text | Table]:
+    """Return the renderables of one issue."""
+    f = render.fmt
+    head = Text.from_markup(
+        f"\n[bold]{s.name}[/] [dim]({s.issue})[/]\n"
+        f"mean {f(s.mean)}  median {f(s.median)}  "
+        f"80% [{f(s.interval80[0])}, {f(s.interval80[1])}]  "
+        f"95% [{f(s.interval95[0])}, {f(s.interval95[1])}]  "
+        f"[dim]converged in {s.converged:.0%} of draws[/]"
+    )
+    total = max(sum(s.counts), 1)
+    used = [k for k, c in enumerate(s.counts) if c]
+    histogram = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1))
+    for k in range(used[0], used[-1] + 1) if used else ():
+        share = s.counts[k] / total
+        histogram.add_row(
+            f"{s.bin_edges[k]:g}-{s.bin_edges[k + 1]:g}",
+            "█" * round(share / max(s.counts[j] / total for j in used) * BAR_WIDTH),
+            f"{share:6.1%}",
+        )
+    regions = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1))
+    for r in s.regions:
+        regions.add_row(f"{r.probability:6.1%}", f"{r.anchor:g}", r.label)
+    out: list[Text | Table] = [head, histogram]
+    if s.regions:
+        out += [Text("probability of each labelled region of the scale:", style="dim"), regions]
+    return out
+
+
+def check_writable(path: Path) -> None:
+    """Raise :class:`AccordError` if ``path`` cannot be written (checked before any work)."""
+    if path.is_dir():
+        raise AccordError("cannot write: a directory has this name", source=str(path))
+    if not path.parent.is_dir():
+        raise AccordError("cannot write: the folder does not exist", source=str(path))
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all (see :mod:`accord.atomic`)."""
+    check_writable(path)
+    write_atomic(path, text, what="write")
