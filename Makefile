@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck bench clean help
+.PHONY: demo test lint typecheck bench clean help browser
 
 help:
 	@echo "make demo   - install and forecast the Vienna 2015 seed case"
@@ -39,7 +39,11 @@ lint: $(STAMP_DEV)
 typecheck: $(STAMP_DEV)
 	$(BIN)/mypy
 
-test: $(STAMP_DEV)
+# The browser tests drive Debian's Chromium; install it when missing (never `playwright install`).
+browser:
+	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium; }
+
+test: $(STAMP_DEV) browser
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest

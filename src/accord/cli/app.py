@@ -20,6 +20,7 @@ from accord.cli import (
     runs_cmds,
     scenario_cmds,
     uncertainty_cmds,
+    web_cmds,
 )
 from accord.errors import AccordError
 
@@ -61,6 +62,7 @@ analysis_cmds.register(app)
 runs_cmds.register(app)
 report_cmds.register(app)
 uncertainty_cmds.register(app)
+web_cmds.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,149 @@
+"""The JSON bodies of the API: what a request names and what some responses hold.
+
+A request names its scenario in exactly one way: a seed ``case`` name, a structured
+``scenario`` (the JSON form of a Scenario, as ``GET /api/cases/{name}`` returns it, saliences
+on 0-1 or with ``salience_scale: 100``), or the ``text`` of a scenario file with its
+``format`` or a ``filename`` whose extension names it. Values are checked by accord itself,
+so errors read as they do on the command line.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+FormatName = Literal["yaml", "csv", "bdm", "wide", "ktab"]
+ParamValue = str | int | float | bool
+MAX_SEED = 2**63 - 1
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ScenarioInput(_Body):
+    """Where the scenario comes from: one of ``case``, ``scenario`` or ``text``."""
+
+    case: str | None = Field(None, max_length=128, description="A seed case id.")
+    scenario: dict[str, Any] | None = Field(
+        None, description="A scenario as JSON (the layout of GET /api/cases/{name})."
+    )
+    text: str | None = Field(None, description="The text of a scenario file (YAML or CSV).")
+    format: FormatName | None = Field(
+        None, description="The format of `text` (default: from `filename`, else yaml)."
+    )
+    filename: str | None = Field(
+        None,
+        max_length=255,
+        description="The name of the file `text` came from: only its extension and base name "
+        "are used (format, messages); it is never opened.",
+    )
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ScenarioInput:
+        given = [k for k in ("case", "scenario", "text") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "give exactly one of 'case', 'scenario' or 'text'"
+                + (f" (got {', '.join(given)})" if given else "")
+            )
+        return self
+
+
+class ForecastRequest(ScenarioInput):
+    """Run one or more models on a scenario (``POST /api/forecast``)."""
+
+    models: list[str] = Field(default_factory=lambda: ["all"], min_length=1, max_length=32)
+    params: dict[str, ParamValue] = Field(
+        default_factory=dict, description="Model parameters, given to every model that has them."
+    )
+    rounds: int | None = Field(None, ge=1, le=100_000, description="Most rounds (bdm, smp).")
+    seed: int = Field(0, ge=0, le=MAX_SEED)
+    save: bool = Field(True, description="Save the run in the run store (when there is one).")
+
+
+class DesignsRequest(ScenarioInput):
+    """Check a designs file against a scenario (``POST /api/designs/validate``)."""
+
+    designs_text: str = Field(description="The text of a designs file (YAML).")
+    designs_filename: str | None = Field(
+        None, max_length=255, description="Its file name, for messages only."
+    )
+
+
+class CompareRequest(ScenarioInput):
+    """Compare process designs with one model (``POST /api/compare``)."""
+
+    designs: dict[str, Any] | list[dict[str, Any]] | None = Field(
+        None, description="Designs as JSON: a designs file's mapping, or a list of designs."
+    )
+    designs_text: str | None = Field(None, description="The text of a designs file (YAML).")
+    designs_filename: str | None = Field(
+        None, max_length=255, description="The designs file's name, for messages only."
+    )
+    pick: list[str] | None = Field(
+        None, max_length=64, description="Ids of the designs to compare (default: all)."
+    )
+    model: str = "compromise"
+    params: dict[str, ParamValue] = Field(default_factory=dict)
+    tolerance: float = Field(0.1, gt=0, le=1)
+    seed: int = Field(0, ge=0, le=MAX_SEED)
+    save: bool = True
+
+
+class MonteCarloRequest(ScenarioInput):
+    """Start a Monte Carlo job (``POST /api/mc``)."""
+
+    model: str = "bdm"
+    draws: int = Field(1000, ge=1)
+    seed: int = Field(0, ge=0, le=MAX_SEED)
+    bloc_correlation: float = 0.0
+    spread: float | None = None
+    rounds: int | None = Field(None, ge=1, le=100_000)
+    params: dict[str, ParamValue] = Field(default_factory=dict)
+    bins: int = Field(20, ge=1, le=200)
+    save: bool = True
+
+
+class ReportRequest(ScenarioInput):
+    """Build a report straight from a scenario (``POST /api/report``)."""
+
+    models: list[str] = Field(default_factory=lambda: ["all"], min_length=1, max_length=32)
+    seed: int = Field(0, ge=0, le=MAX_SEED)
+    draws: int = Field(0, ge=0, description="Monte Carlo draws with the lead model (0: none).")
+    actor: str | None = Field(None, max_length=64, description="Show this actor's levers.")
+
+
+class CaseSummary(BaseModel):
+    """One seed case in the list."""
+
+    id: str
+    title: str
+    date: str | None
+    actors: int
+    issues: int
+    designs: int
+
+
+class JobView(BaseModel):
+    """A background job's state, progress and (when done) result."""
+
+    id: str
+    kind: str
+    state: Literal["queued", "running", "done", "failed"]
+    done: int
+    total: int
+    progress: float
+    result: dict[str, Any] | None
+    error: str | None
+    seconds: float
+
+
+class Health(BaseModel):
+    """Whether the server is up, its version and whether runs are saved."""
+
+    status: Literal["ok"]
+    version: str
+    store: bool
+    max_upload_bytes: int

@@ -1,0 +1,186 @@
+"""Drive the web app in Debian's Chromium: edit a salience, run, see the forecast move, download.
+
+Set ``ACCORD_SCREENSHOTS=docs/screenshots`` to also save screenshots of the main pages there.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from accord.web import create_app
+from tests.web.server import thread_server
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SHOTS = os.environ.get("ACCORD_SCREENSHOTS")
+
+pytestmark = [
+    pytest.mark.browser,
+    # Skipped only outside CI: `make test` installs Chromium, so in CI a missing browser fails.
+    pytest.mark.skipif(
+        shutil.which(CHROMIUM) is None and not os.environ.get("CI"),
+        reason=f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install -y chromium)",
+    ),
+]
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    app = create_app(str(tmp_path / "runs.db"), report_draws=100)
+    with thread_server(app) as url:
+        yield url
+
+
+@pytest.fixture
+def browser_page(tmp_path: Path, server: str) -> Iterator[tuple[Any, list[str]]]:
+    """Yield a Chromium page (fresh profile) and the list of requests that left the server."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    elsewhere: list[str] = []
+    with sync_api.sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            headless=True,
+            accept_downloads=True,
+            viewport={"width": 1400, "height": 900},
+        )
+
+        def only_here(route: Any) -> None:
+            url = route.request.url
+            if url.startswith(server) or url.startswith(("data:", "blob:")):
+                route.continue_()
+            else:
+                elsewhere.append(url)
+                route.abort()
+
+        context.route("**/*", only_here)
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        try:
+            yield page, elsewhere
+        finally:
+            context.close()
+
+
+def shot(page: Any, name: str, full: bool = True) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / name), full_page=full)
+
+
+def forecast_cell(page: Any, model: str, issue: str) -> str:
+    value = page.get_attribute(f"#fc-{model}-{issue}", "data-value")
+    assert value is not None
+    return str(value)
+
+
+def test_edit_a_salience_run_and_download_the_report(
+    browser_page: tuple[Any, list[str]], server: str, tmp_path: Path
+) -> None:
+    page, elsewhere = browser_page
+    page.goto(f"{server}/")
+    shot(page, "web-home.png")
+    page.click("text=syria-2015-vienna")
+    page.wait_for_selector("body[data-ready='true']")
+    assert "Vienna" in page.inner_text("#scenario-title")
+
+    page.click("#run-forecast")
+    page.wait_for_selector("#fc-compromise-assad")
+    before = forecast_cell(page, "compromise", "assad")
+
+    salience = "input[data-field='salience'][data-actor='usa'][data-issue='assad']"
+    assert page.input_value(salience) == "75"
+    page.fill(salience, "60")
+    assert "edited" in (page.get_attribute(salience, "class") or "")
+    page.click("#run-forecast")
+    page.wait_for_function(
+        "old => document.querySelector('#fc-compromise-assad').dataset.value !== old", arg=before
+    )
+    after = forecast_cell(page, "compromise", "assad")
+    assert float(after) < float(before)  # the US cares less about Assad: less pull toward removal
+    assert page.inner_text("#fc-compromise-assad .delta").startswith("-")
+    page.click("#run-mc")
+    page.wait_for_selector("#mc-table")
+    assert page.get_attribute("#mc-progress", "value") == "1"
+    page.click("#run-compare")
+    page.wait_for_selector("#compare-table")
+    shot(page, "web-editor.png")
+
+    with page.expect_download() as download_info:
+        page.click("#forecast-result .report-link")
+    download = download_info.value
+    assert re.fullmatch(
+        r"accord-report-r-\d{8}-\d{6}-[0-9a-f]{6}\.html", download.suggested_filename
+    )
+    report = Path(download.path()).read_text(encoding="utf-8")
+    assert report.startswith("<!DOCTYPE html>") and "</html>" in report
+    assert f">{after}<" in report  # the edited forecast, in the report's forecast table
+    assert "Vienna" in report and "<svg" in report
+
+    page.fill(salience, "140")
+    page.click("#run-forecast")
+    page.wait_for_selector("#message:not([hidden])")
+    message = page.inner_text("#message")
+    assert message == "scenario: stances[0] (usa on assad).salience: salience 140 is outside 0-100"
+
+    page.click("#forecast-result .run-link")
+    page.wait_for_selector("iframe.report")
+    frame = page.frame_locator("iframe.report")
+    frame.locator("h1").wait_for()
+    assert after in page.inner_text("table.result")
+    shot(page, "web-run.png", full=False)
+    if SHOTS:  # the report's charts, inside the run page
+        page.locator("iframe.report").evaluate("f => f.scrollIntoView({block: 'start'})")
+        frame.locator("figure").first.evaluate("f => f.scrollIntoView({block: 'start'})")
+        shot(page, "web-run-charts.png", full=False)
+    assert elsewhere == []
+
+
+def test_upload_a_file_and_see_its_error(
+    browser_page: tuple[Any, list[str]], server: str, tmp_path: Path, vienna_path: Path
+) -> None:
+    page, elsewhere = browser_page
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        vienna_path.read_text(encoding="utf-8").replace("salience: 75\n", "salience: 140\n", 1),
+        encoding="utf-8",
+    )
+    page.goto(f"{server}/")
+    page.set_input_files("input[name='file']", str(bad))
+    page.click("form.upload button")
+    page.wait_for_selector("#upload-error")
+    assert "bad.yaml: line " in page.inner_text("#upload-error")
+    assert "salience 140 is outside 0-100" in page.inner_text("#upload-error")
+    shot(page, "web-upload-error.png", full=False)
+    page.set_input_files("input[name='file']", str(vienna_path))
+    page.click("form.upload button")
+    page.wait_for_selector("body[data-ready='true']")
+    assert page.locator("#stances tbody tr").count() == 17
+    assert page.is_visible("#no-designs")
+
+    designs = vienna_path.with_name("syria-2015-vienna.designs.yaml")  # pick designs from a file
+    page.set_input_files("#designs-file", str(designs))
+    page.wait_for_selector("input[name='design'][value='us-russia-first']")
+    page.uncheck("input[name='design'][value='arms-race']")
+    page.click("#run-compare")
+    page.wait_for_selector("#compare-table")
+    rows = page.locator("#compare-table tbody th").all_inner_texts()
+    assert rows[:2] == ["baseline", "us-russia-first"] and "arms-race" not in rows
+    assert elsewhere == []
