@@ -11,7 +11,6 @@ import pytest
 
 from accord import models
 from accord.analysis.levers import compromise_slopes, finite_difference_slopes, levers
-from accord.cli.app import main
 from accord.errors import AccordError
 from accord.scenario import Scenario, save
 from tests.factories import random_scenario
@@ -116,22 +115,12 @@ def test_bad_input(kwargs: dict[str, Any], message: str) -> None:
         levers(three(), model=models.get("compromise"), **kwargs)
 
 
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_cli_on_vienna(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = cli(capsys, "levers", str(VIENNA), "--actor", "usa", "--issue", "assad")
+def test_cli_on_vienna(run_cli) -> None:
+    code, out, _ = run_cli("levers", str(VIENNA), "--actor", "usa", "--issue", "assad")
     assert code == 0
     assert "Who usa should work on" in out
     assert "usa (own moves)" in out
-    code, out, _ = cli(capsys, "levers", str(VIENNA), "-a", "russia", "-m", "bdm", "--json")
+    code, out, _ = run_cli("levers", str(VIENNA), "-a", "russia", "-m", "bdm", "--json")
     assert code == 0
     data = json.loads(out)
     assert data["model"] == "bdm"
@@ -156,18 +145,16 @@ def test_cli_on_vienna(capsys: pytest.CaptureFixture[str]) -> None:
         (["--actor", "a", "--top", "0"], "--top must be at least 1"),
     ],
 )
-def test_cli_errors_are_one_line(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, args: list[str], message: str
-) -> None:
+def test_cli_errors_are_one_line(run_cli, tmp_path: Path, args: list[str], message: str) -> None:
     path = tmp_path / "three.yaml"
     save(three(), path)
-    code, out, err = cli(capsys, "levers", str(path), *args)
+    code, out, err = run_cli("levers", str(path), *args)
     assert code == 2
     assert out == ""
     assert err.count("\n") == 1 and message in err
 
 
-def test_issue_nobody_cares_about(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_issue_nobody_cares_about(run_cli, tmp_path: Path) -> None:
     # Every salience 0: the model weights by capability, O = (0 + 50 + 200) / 4 = 62.5.
     scn = three()
     scn = scn.replace(stances=[{**st.model_dump(), "salience": 0.0} for st in scn.stances])
@@ -177,7 +164,7 @@ def test_issue_nobody_cares_about(capsys: pytest.CaptureFixture[str], tmp_path: 
     np.testing.assert_allclose(slopes[2], [-62.5 / 4, -12.5 / 4, 37.5 / 4])
     path = tmp_path / "dead.yaml"
     save(scn, path)
-    code, out, _ = cli(capsys, "levers", str(path), "--actor", "a", "--json")
+    code, out, _ = run_cli("levers", str(path), "--actor", "a", "--json")
     assert code == 0
     own = json.loads(out)["issues"][0]["own"]
     assert own["salience"]["slope"] is None

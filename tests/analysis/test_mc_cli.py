@@ -14,7 +14,6 @@ import pytest
 
 from accord import atomic
 from accord.analysis.parallel import ChunkJob
-from accord.cli.app import main
 
 ROOT = Path(__file__).resolve().parents[2]
 VIENNA = str(ROOT / "cases" / "syria-2015-vienna.yaml")
@@ -34,24 +33,14 @@ stances:
 """
 
 
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def scenario(tmp_path: Path, low_high: str = "[40, 70]") -> str:
     path = tmp_path / "s.yaml"
     path.write_text(BASE.replace("RANGE", low_high), encoding="utf-8")
     return str(path)
 
 
-def test_readable_report(capsys) -> None:
-    code, out, err = cli(capsys, "mc", VIENNA, "--draws", "200", "--seed", "7", "--quiet")
+def test_readable_report(run_cli) -> None:
+    code, out, err = run_cli("mc", VIENNA, "--draws", "200", "--seed", "7", "--quiet")
     assert code == 0, err
     assert "200 draws, seed 7" in out
     assert "Assad's role in a transition" in out
@@ -61,10 +50,10 @@ def test_readable_report(capsys) -> None:
     assert "Transition with no role for Assad" in out
 
 
-def test_json_and_result_file_agree(capsys, tmp_path: Path) -> None:
+def test_json_and_result_file_agree(run_cli, tmp_path: Path) -> None:
     target = tmp_path / "mc.json"
     args = ["mc", scenario(tmp_path), "-n", "300", "--seed", "3", "--chunk", "64"]
-    code, out, err = cli(capsys, *args, "--json", "-o", str(target))
+    code, out, err = run_cli(*args, "--json", "-o", str(target))
     assert code == 0, err
     data = json.loads(out)
     assert json.loads(target.read_text(encoding="utf-8")) == data
@@ -76,16 +65,16 @@ def test_json_and_result_file_agree(capsys, tmp_path: Path) -> None:
     assert sum(r["probability"] for r in issue["regions"]) == pytest.approx(1.0)
     assert sum(issue["counts"]) == 300
     # the same numbers again, in any chunking
-    code, again, _ = cli(capsys, "mc", scenario(tmp_path), "-n", "300", "--seed", "3", "--json")
+    code, again, _ = run_cli("mc", scenario(tmp_path), "-n", "300", "--seed", "3", "--json")
     assert json.loads(again)["issues"] == data["issues"]
 
 
-def test_two_local_workers_give_the_same_numbers(capsys, tmp_path: Path) -> None:
+def test_two_local_workers_give_the_same_numbers(run_cli, tmp_path: Path) -> None:
     args = ["mc", scenario(tmp_path), "-n", "400", "--seed", "5", "--chunk", "50", "--json"]
     args += ["--spread", "0.1", "--bloc-correlation", "0.5"]
-    code, here, err = cli(capsys, *args)
+    code, here, err = run_cli(*args)
     assert code == 0, err
-    code, there, err = cli(capsys, *args, "--workers", "2")
+    code, there, err = run_cli(*args, "--workers", "2")
     assert code == 0, err
     assert json.loads(there) == json.loads(here)
 
@@ -114,22 +103,22 @@ def test_two_local_workers_give_the_same_numbers(capsys, tmp_path: Path) -> None
         (["--model", "bdn"], "unknown model 'bdn' (did you mean 'bdm'?)"),
     ],
 )
-def test_bad_input_is_one_line(capsys, tmp_path: Path, args: list[str], expected: str) -> None:
+def test_bad_input_is_one_line(run_cli, tmp_path: Path, args: list[str], expected: str) -> None:
     ranges = [a.split("=", 1)[1] for a in args if a.startswith("RANGE=")]
     path = scenario(tmp_path, *ranges)
-    code, out, err = cli(capsys, "mc", path, *[a for a in args if not a.startswith("RANGE=")])
+    code, out, err = run_cli("mc", path, *[a for a in args if not a.startswith("RANGE=")])
     assert code == 2
     assert out == ""
     assert err.count("\n") == 1 and err.startswith("error: ")
     assert expected in err
 
 
-def test_nothing_uncertain_says_what_to_do(capsys, tmp_path: Path) -> None:
+def test_nothing_uncertain_says_what_to_do(run_cli, tmp_path: Path) -> None:
     path = tmp_path / "plain.yaml"
     path.write_text(BASE.replace(", position_range: RANGE", ""), encoding="utf-8")
-    code, _, err = cli(capsys, "mc", str(path))
+    code, _, err = run_cli("mc", str(path))
     assert code == 2 and "nothing is uncertain" in err and "--spread" in err
-    code, _, err = cli(capsys, "mc", str(path), "--spread", "0.1", "-n", "20", "--quiet")
+    code, _, err = run_cli("mc", str(path), "--spread", "0.1", "-n", "20", "--quiet")
     assert code == 0, err
 
 
@@ -147,32 +136,30 @@ def interrupt_second_chunk(monkeypatch) -> list[int]:
     return calls
 
 
-def test_ctrl_c_mid_run_leaves_no_file(capsys, tmp_path: Path, monkeypatch) -> None:
+def test_ctrl_c_mid_run_leaves_no_file(run_cli, tmp_path: Path, monkeypatch) -> None:
     calls = interrupt_second_chunk(monkeypatch)
     target = tmp_path / "out" / "mc.json"
     target.parent.mkdir()
-    _, out, _ = cli(
-        capsys, "mc", scenario(tmp_path), "-n", "500", "--chunk", "100", "-o", str(target)
-    )
+    _, out, _ = run_cli("mc", scenario(tmp_path), "-n", "500", "--chunk", "100", "-o", str(target))
     assert calls == [0, 1]
     assert out == ""
     assert os.listdir(target.parent) == []
 
 
-def test_ctrl_c_exits_130(capsys, tmp_path: Path, monkeypatch) -> None:
+def test_ctrl_c_exits_130(run_cli, tmp_path: Path, monkeypatch) -> None:
     interrupt_second_chunk(monkeypatch)
-    code, _, _ = cli(capsys, "mc", scenario(tmp_path), "-n", "500", "--chunk", "100")
+    code, _, _ = run_cli("mc", scenario(tmp_path), "-n", "500", "--chunk", "100")
     assert code == 130
 
 
-def test_ctrl_c_while_writing_leaves_no_file(capsys, tmp_path: Path, monkeypatch) -> None:
+def test_ctrl_c_while_writing_leaves_no_file(run_cli, tmp_path: Path, monkeypatch) -> None:
     def interrupted(src, dst):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(atomic.os, "replace", interrupted)
     target = tmp_path / "out" / "mc.json"
     target.parent.mkdir()
-    cli(capsys, "mc", scenario(tmp_path), "-n", "50", "-o", str(target))
+    run_cli("mc", scenario(tmp_path), "-n", "50", "-o", str(target))
     assert os.listdir(target.parent) == []
 
 
@@ -220,10 +207,10 @@ def test_a_real_sigint_leaves_no_file(tmp_path: Path) -> None:
     assert os.listdir(out_dir) == []
 
 
-def test_existing_file_is_replaced_whole(capsys, tmp_path: Path) -> None:
+def test_existing_file_is_replaced_whole(run_cli, tmp_path: Path) -> None:
     target = tmp_path / "mc.json"
     target.write_text("old", encoding="utf-8")
-    code, _, err = cli(capsys, "mc", scenario(tmp_path), "-n", "40", "-o", str(target), "--quiet")
+    code, _, err = run_cli("mc", scenario(tmp_path), "-n", "40", "-o", str(target), "--quiet")
     assert code == 0, err
     assert json.loads(target.read_text(encoding="utf-8"))["provenance"]["draws"] == 40
     assert sorted(os.listdir(tmp_path)) == ["mc.json", "s.yaml"]

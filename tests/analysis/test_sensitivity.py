@@ -12,7 +12,6 @@ import pytest
 from accord import models
 from accord.analysis.inputs import Input
 from accord.analysis.sensitivity import Tornado, saltelli_rows, sobol, tornado
-from accord.cli.app import main
 from accord.errors import AccordError
 from accord.scenario import Scenario, save
 
@@ -135,22 +134,12 @@ def test_samples_must_be_a_power_of_two() -> None:
         sobol(three(RANGED), models.get("compromise"), samples=100)
 
 
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_cli_tornado_on_vienna(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = cli(capsys, "sensitivity", str(VIENNA), "--top", "5")
+def test_cli_tornado_on_vienna(run_cli) -> None:
+    code, out, _ = run_cli("sensitivity", str(VIENNA), "--top", "5")
     assert code == 0
     assert "position:russia:assad" in out  # no emoji: ids are printed as text
     assert "│" in out and "█" in out
-    code, out, _ = cli(capsys, "sensitivity", str(VIENNA), "-m", "median", "--json", "-k", "3")
+    code, out, _ = run_cli("sensitivity", str(VIENNA), "-m", "median", "--json", "-k", "3")
     data = json.loads(out)
     assert data["method"] == "tornado" and data["model"] == "median"
     rows = data["issues"]["assad"]["inputs"]
@@ -158,13 +147,13 @@ def test_cli_tornado_on_vienna(capsys: pytest.CaptureFixture[str]) -> None:
     assert [r["swing"] for r in rows] == sorted((r["swing"] for r in rows), reverse=True)
 
 
-def test_cli_sobol(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_cli_sobol(run_cli, tmp_path: Path) -> None:
     path = tmp_path / "three.yaml"
     save(three(RANGED), path)
-    code, out, _ = cli(capsys, "sensitivity", str(path), "--method", "sobol", "-n", "64")
+    code, out, _ = run_cli("sensitivity", str(path), "--method", "sobol", "-n", "64")
     assert code == 0
     assert "Sobol indices" in out and "320 runs" in out
-    code, out, _ = cli(capsys, "sensitivity", str(path), "--method", "sobol", "-n", "64", "--json")
+    code, out, _ = run_cli("sensitivity", str(path), "--method", "sobol", "-n", "64", "--json")
     assert json.loads(out)["bounds"] == "uniform over each input's [low, high]"
 
 
@@ -178,12 +167,10 @@ def test_cli_sobol(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         (["--spread", "-1"], "--spread must be a number >= 0"),
     ],
 )
-def test_cli_errors_are_one_line(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, args: list[str], message: str
-) -> None:
+def test_cli_errors_are_one_line(run_cli, tmp_path: Path, args: list[str], message: str) -> None:
     path = tmp_path / "three.yaml"
     save(three(), path)
-    code, out, err = cli(capsys, "sensitivity", str(path), *args)
+    code, out, err = run_cli("sensitivity", str(path), *args)
     assert code == 2
     assert out == ""
     assert err.count("\n") == 1 and message in err
