@@ -9,7 +9,7 @@ import pytest
 
 from accord.errors import AccordError
 from accord.scenario import Scale, Scenario, dumps, load, loads
-from accord.scenario.io_csv import slugify
+from accord.scenario.io_common import slugify
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 

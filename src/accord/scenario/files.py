@@ -17,8 +17,8 @@ from typing import Literal
 
 from accord.atomic import write_atomic
 from accord.errors import AccordError
+from accord.scenario.io_common import ScaleArg
 from accord.scenario.io_csv import (
-    ScaleArg,
     dump_table,
     dump_wide,
     parse_table,

@@ -16,8 +16,6 @@ Lines starting with ``#`` are comments; a few of them are directives (``# title:
 ``# scale [<id>]: <min> <max> [unit]``). Header names are case-insensitive and ignore spaces,
 ``_`` and ``-``. Rows are line numbers in the file: the header is row 1 when it is the first line.
 See ``docs/scenario-format.md``.
-
-This module also holds the small helpers the KTAB reader shares (slugs, numbers, locators).
 """
 
 from __future__ import annotations
@@ -25,107 +23,25 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import math
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from accord.errors import AccordError
-from accord.scenario.model import Loc, Scale, Scenario
+from accord.scenario.io_common import (
+    Places,
+    ScaleArg,
+    SourceName,
+    number_text,
+    parse_number,
+    scale_of,
+    slugify,
+    split_lines,
+    title_from,
+)
+from accord.scenario.model import Scale, Scenario
 from accord.scenario.validate import RawScenario
-
-ScaleArg = Scale | tuple[float, float] | None
-"""A scale forced on every issue of a table: a :class:`Scale` or ``(min, max)``."""
-
-SourceName = str | Path | None
-
-
-# ---------------------------------------------------------------------------- shared helpers
-_SLUG = re.compile(r"[a-z0-9][a-z0-9_.-]{0,63}")
-
-
-def slugify(text: str) -> str:
-    """Return a lowercase id for a display name: ``"United States"`` -> ``"united_states"``.
-
-    Accents are dropped, runs of other characters become ``_``; ``-`` and ``.`` are kept.
-    A name that already is a valid id is only lowercased. The result is at most 64 characters
-    and may be empty (no letters or digits at all).
-    """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    lowered = ascii_text.strip().lower()
-    if _SLUG.fullmatch(lowered):
-        return lowered
-    slug = re.sub(r"[^a-z0-9.-]+", "_", lowered)
-    slug = slug.strip("_.-")
-    return slug[:64].rstrip("_.-")
-
-
-def split_lines(text: str) -> list[str]:
-    """Split text into physical lines the way editors number them (CR LF, CR or LF ends a line)."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-
-
-def number_text(value: float) -> str:
-    """Return the shortest text that reads back as exactly ``value`` (integers without ``.0``)."""
-    if value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return repr(value)
-
-
-def parse_number(cell: str, source: SourceName, where: str) -> float:
-    """Return the finite number written in ``cell`` or raise a located :class:`AccordError`."""
-    text = cell.strip()
-    if not text:
-        raise AccordError("missing value (expected a number)", source=source, where=where)
-    try:
-        value = float(text)
-    except ValueError:
-        raise AccordError(f"expected a number, got {text!r}", source=source, where=where) from None
-    if not math.isfinite(value):
-        raise AccordError(f"expected a finite number, got {text!r}", source=source, where=where)
-    return value
-
-
-class Places:
-    """Map canonical scenario paths to places in a file; the longest known prefix wins.
-
-    An instance is the ``locate`` function of a :class:`RawScenario`.
-    """
-
-    def __init__(self) -> None:
-        self._places: dict[Loc, str] = {}
-
-    def add(self, loc: Loc, where: str) -> None:
-        """Record that ``loc`` (and everything below it, unless recorded too) is at ``where``."""
-        self._places[loc] = where
-
-    def __call__(self, loc: Loc) -> str | None:
-        """Return the place of ``loc``, or ``None`` when nothing above it is known."""
-        for n in range(len(loc), -1, -1):
-            where = self._places.get(loc[:n])
-            if where is not None:
-                return where
-        return None
-
-
-def title_from(source: SourceName) -> str:
-    """Return a scenario title made from a file name (its stem), or ``"untitled"``."""
-    stem = Path(str(source)).stem.strip() if source is not None else ""
-    return stem or "untitled"
-
-
-def _scale_of(arg: ScaleArg) -> Scale | None:
-    if arg is None or isinstance(arg, Scale):
-        return arg
-    low, high = arg
-    try:
-        return Scale(min=low, max=high)
-    except ValueError as exc:
-        raise AccordError(f"bad scale {low:g}..{high:g}: {exc}") from None
-
 
 # ---------------------------------------------------------------------------- reading tables
 _DIRECTIVE = re.compile(
@@ -567,7 +483,7 @@ def _build(
         if "name" in fixed:
             places.add(("actors", j, "name"), col_where(row, "name", fixed))
 
-    forced = _scale_of(scale)
+    forced = scale_of(scale)
     issue_data: list[dict[str, Any]] = []
     stances: list[dict[str, Any]] = []
     unknown = {t for t in table.meta.scales if t is not None} - {i.id for i in issues}

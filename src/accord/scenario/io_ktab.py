@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from accord.errors import AccordError
-from accord.scenario.io_csv import (
+from accord.scenario.io_common import (
     Places,
     SourceName,
     number_text,

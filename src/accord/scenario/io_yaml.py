@@ -20,7 +20,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from accord._version import __version__
 from accord.errors import AccordError
-from accord.scenario.io_csv import SourceName
+from accord.scenario.io_common import SourceName
 from accord.scenario.model import Loc, Scenario, Stance
 from accord.scenario.validate import RawScenario
 
