@@ -27,7 +27,7 @@ $(STAMP_DEV): pyproject.toml | $(BIN)/python
 	touch $@ $(STAMP_RUN)
 
 demo: $(STAMP_RUN)
-	$(BIN)/accord run cases/syria-2015-vienna.yaml --model all --store off
+	$(BIN)/accord run cases/syria-2015-vienna.yaml --model all --deal --store off
 	mkdir -p reports
 	$(BIN)/accord report syria-2015-vienna --actor usa --store off -o reports/vienna-report.html
 	@echo "report written to reports/vienna-report.html"

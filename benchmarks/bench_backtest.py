@@ -1,9 +1,10 @@
 """Benchmark the DEU III backtest: every registered model on every public issue.
 
 Prints the wall time of the whole backtest (reading, capabilities, all models, the cluster
-bootstrap with 2,000 resamples and the paired comparisons), the seconds each model took, and the
+bootstrap with 2,000 resamples and the paired comparisons), the seconds each model took, the
 speed-up of the batched runner over a plain loop that builds one scenario per issue and runs the
-compromise model on it.
+compromise model on it, and for the joint models (one problem per proposal) the batched runner
+against one scenario per proposal.
 
     .venv/bin/python benchmarks/bench_backtest.py            # full run, well under a minute
     .venv/bin/python benchmarks/bench_backtest.py --quick    # compromise and median only
@@ -18,9 +19,9 @@ import time
 
 from accord import models
 from accord.backtest import read_deu, run_backtest
-from accord.backtest.convert import issue_scenario
+from accord.backtest.convert import issue_scenario, proposal_problems
 from accord.backtest.run import run_model
-from accord.backtest.weights import all_capabilities
+from accord.backtest.weights import all_capabilities, proposal_capabilities
 
 
 def plain_loop_seconds(name: str) -> tuple[float, float]:
@@ -32,6 +33,18 @@ def plain_loop_seconds(name: str) -> tuple[float, float]:
     start = time.perf_counter()
     for issue, cap in zip(data.issues, caps, strict=True):
         model.run(issue_scenario(issue, cap), rng=0)
+    return batched, time.perf_counter() - start
+
+
+def joint_loop_seconds(name: str) -> tuple[float, float]:
+    """Return (batched, one scenario per proposal) seconds of a joint model on all issues."""
+    data = read_deu()
+    _, caps = proposal_capabilities(data, "votes")
+    batched = run_model(name, data.issues, caps).seconds
+    model = models.get(name)
+    start = time.perf_counter()
+    for problem in proposal_problems(data.issues, caps):
+        model.run(problem.scenario(), rng=0)
     return batched, time.perf_counter() - start
 
 
@@ -53,6 +66,10 @@ def main() -> None:
     batched, loop = plain_loop_seconds("compromise")
     print(f"compromise batched {batched:.3f} s vs one scenario per issue {loop:.3f} s "
           f"(x{loop / batched:.0f})")  # fmt: skip
+    if not args.quick:
+        for name in ("exchange", "smp"):
+            batched, loop = joint_loop_seconds(name)
+            print(f"{name} batched {batched:.2f} s vs one scenario per proposal {loop:.2f} s")
 
 
 if __name__ == "__main__":

@@ -29,12 +29,13 @@ def test_issue_scenario(small) -> None:
     assert scn.stance("com", scn.issue_ids[0]).salience == 0.5
 
 
-@pytest.mark.parametrize("name", ["compromise", "median", "bicameral", "bdm", "smp"])
+@pytest.mark.parametrize("name", ["compromise", "median", "bicameral", "bdm"])
 def test_batches_equal_one_scenario_per_issue(small, name: str) -> None:
     _, caps = all_capabilities(small, "votes")
-    issues = small.issues[:6] if name == "smp" else small.issues
-    run = run_model(name, issues, caps[: len(issues)])
+    issues = small.issues
+    run = run_model(name, issues, caps)
     model_cls = models.model_class(name)
+    assert not model_cls.joint
     for k, (issue, cap) in enumerate(zip(issues, caps, strict=False)):
         params = {"co_legislator": "ep"} if name == "bicameral" and "ep" in issue.actors else {}
         one = model_cls(**params).run(issue_scenario(issue, cap), rng=0).forecast[0, 0]
@@ -43,10 +44,8 @@ def test_batches_equal_one_scenario_per_issue(small, name: str) -> None:
 
 def test_batches_cover_every_issue_once(small) -> None:
     _, caps = all_capabilities(small, "votes")
-    for as_draws in (False, True):
-        idx = sorted(k for b in make_batches(small.issues, caps, as_draws=as_draws)
-                     for k in b.index)  # fmt: skip
-        assert idx == list(range(len(small.issues)))
+    idx = sorted(k for b in make_batches(small.issues, caps) for k in b.index)
+    assert idx == list(range(len(small.issues)))
 
 
 def test_whole_backtest_on_a_subset(small, tmp_path) -> None:

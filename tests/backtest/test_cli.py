@@ -26,6 +26,8 @@ def test_json_record(run_cli, small: Path) -> None:
     assert rec["dataset"]["no_outcome"] == ["x03i1"]
     assert rec["dataset"]["scored"] == 2
     assert set(rec["models"]) == {"compromise", "median"}
+    assert set(rec["baselines"]) == {"status_quo"}
+    assert "status_quo" in rec["ranking"]
 
 
 def test_markdown_out_and_doc(run_cli, small: Path, tmp_path: Path) -> None:
@@ -35,6 +37,8 @@ def test_markdown_out_and_doc(run_cli, small: Path, tmp_path: Path) -> None:
                          "--bootstrap", "100", "-c", "gdp")  # fmt: skip
     assert code == 0, err
     assert "| rank | model |" in out
+    assert "| `status_quo` (baseline: nothing changes, forecast = rp) |" in out
+    assert "ΔMAE vs status_quo" in out
     assert "seconds per model" in err
     assert (tmp_path / "res" / "deu-all.json").is_file()
     assert (tmp_path / "res" / "deu-all.md").read_text(encoding="utf-8") in doc.read_text(

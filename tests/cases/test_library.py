@@ -131,10 +131,18 @@ def test_verdicts_by_hand(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
             "events: [{date: 2019-01-01, what: w, source: s}]\n"
             f"outcomes:\n  - {{issue: i0, position: {position}, by: 2019-06-01, why: w, source: s}}\n"
         )
-        (v,) = cases.report_case("toy", ["compromise"]).verdicts
+        rows = {v.model: v for v in cases.report_case("toy", ["compromise"]).verdicts}
+        assert set(rows) == {"compromise", "compromise+deal", "status_quo"}
+        v = rows["compromise"]
         assert v.verdict == verdict
         assert v.error == pytest.approx(gap)
         assert ("wrong" in v.sentence()) == (verdict == "wrong")
+        # the naive baseline is the status quo itself; the deal-aware row its own forecast
+        scn = cases.load("toy").scenario
+        sq = scn.issue("i0").status_quo
+        assert rows["status_quo"].forecast == sq
+        assert rows["status_quo"].error == pytest.approx(abs(sq - position))
+        assert rows["compromise+deal"].p_deal is not None
 
 
 @pytest.mark.parametrize(
@@ -173,6 +181,10 @@ def test_cli_list_show_report(run_cli) -> None:
     assert code == 0
     data = json.loads(out)
     assert {c["case"] for c in data["cases"]} == set(NAMES)
-    assert data["scoreboard"][0]["model"] == "compromise"
+    assert {r["model"] for r in data["scoreboard"]} == {
+        "status_quo",
+        "compromise",
+        "compromise+deal",
+    }
     code, _, err = run_cli("cases", "show", "nope")
     assert code == 2 and "unknown case 'nope'" in err

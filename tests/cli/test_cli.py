@@ -55,7 +55,7 @@ def test_run_json_is_deterministic(run_cli, scenario_file: Path) -> None:
 
 
 def test_run_bdm_on_ec_csv_with_rounds(run_cli) -> None:
-    code, out, _ = run_cli("run", str(EC), "-m", "bdm", "-r", "8", "--json")
+    code, out, _ = run_cli("run", str(EC), "-m", "bdm", "-r", "8", "-p", "variant=scholz", "--json")
     assert code == 0
     (result,) = json.loads(out)["results"]
     assert result["provenance"]["params"]["rounds"] == 8
@@ -144,7 +144,9 @@ def test_usage_errors_exit_2_without_traceback(run_cli, args) -> None:
     assert "Traceback" not in err
 
 
-def test_runs_are_saved_in_the_store_and_listed(run_cli, scenario_file: Path, tmp_path: Path) -> None:
+def test_runs_are_saved_in_the_store_and_listed(
+    run_cli, scenario_file: Path, tmp_path: Path
+) -> None:
     db = tmp_path / "runs.db"
     code, out, err = run_cli("run", str(scenario_file), "-m", "compromise", "--store", str(db))
     assert code == 0

@@ -25,11 +25,15 @@ from accord.models.bdm_offers import (
     CONFRONTATION,
     NO_OFFER,
     Offers,
+    least_move_choice,
     scholz_choice,
+    take_offers,
 )
-from accord.models.bdm_votes import Geometry, count_below, preference_sums
+from accord.models.bdm_votes import Geometry, count_below, median_walk, preference_sums
 from accord.scenario.arrays import ScenarioArrays
-from tests.reference.bdm_loop import bdm_loop
+from tests.factories import random_scenario
+from tests.models.mirroring import mirror_scenario, scale_bounds
+from tests.reference.bdm_loop import bdm_loop, weighted_median_walk
 from tests.reference.ec_case import ec_arrays, ec_lists, ec_scenario
 
 USQ_HALF = 2 - 2 * math.sqrt(2)  # Usq with r = 0.5
@@ -97,9 +101,9 @@ def test_ec_needs_the_range_of_the_positions() -> None:
     # The replication uses R = 6 (positions 4..10). On a declared scale 0..10, range_from
     # "positions" still reproduces it; R = 10 (the scale) gives a different path.
     wide = ec_arrays(scale=(0.0, 10.0))
-    same = Bdm(range_from="positions").run(wide).series["median"][1:, 0, 0]
+    same = Bdm(variant="scholz", range_from="positions").run(wide).series["median"][1:, 0, 0]
     np.testing.assert_allclose(same, EC_MEDIANS, atol=0.005 + 1e-9)
-    other = Bdm(range_from="scale").run(wide).series["median"][1:, 0, 0]
+    other = Bdm(variant="scholz", range_from="scale").run(wide).series["median"][1:, 0, 0]
     assert np.abs(other - EC_MEDIANS).max() > 0.1
 
 
@@ -118,7 +122,7 @@ def test_scholz_confrontation() -> None:
     # A: a = EU_A(A,B) = 2 - 4 (0.4)(5/6) = 2/3; b = EU_A(B,A) = 2 - 4 (0.2)(2/3) = 22/15.
     #    b > a > 0: confrontation, A moves to x_B = 1.
     # B: a = 22/15 > b = 2/3 > 0: no offer. Round 2: both at 1, nothing moves: converged.
-    res = Bdm(q=0.0).run(arrays([1, 1], [0, 1], [0.2, 0.4]))
+    res = Bdm(variant="scholz", q=0.0).run(arrays([1, 1], [0, 1], [0.2, 0.4]))
     assert path(res, 0) == [0.0, 1.0, 1.0]
     assert path(res, 1) == [1.0, 1.0, 1.0]
     assert kinds(res) == [(1, "a0", "a1", "confrontation", True)]
@@ -137,7 +141,7 @@ def test_scholz_compromise_and_no_offer() -> None:
     # B: a = 2 - 0.48 - Usq(2) = 0.52 > 0, b = -0.88 - 1 < 0: no offer.
     a = -0.88 - USQ_HALF
     b = 1.52 - USQ_HALF
-    res = Bdm(q=1.0, rounds=1).run(arrays([1, 1], [0, 1], [0.2, 0.8]))
+    res = Bdm(variant="scholz", q=1.0, rounds=1).run(arrays([1, 1], [0, 1], [0.2, 0.8]))
     assert res.trajectory[1, 0, 0, 0] == pytest.approx(abs(a / b), abs=1e-12)  # 0.02196...
     assert res.trajectory[1, 0, 1, 0] == 1.0
     assert kinds(res) == [(1, "a0", "a1", "compromise", True)]
@@ -161,12 +165,16 @@ def test_scholz_lowest_point_quirk() -> None:
     target[0, 1, 0], target[0, 1, 2] = 3.75, 5.5
     offers = Offers(kind, target, a, b)
     gap = np.abs(x[:, :, None] - x[:, None, :])
-    assert scholz_choice(x, offers, gap, np.array([6.0])).tolist() == [[-1, 0, -1]]
+    none = [False, False, False]
+    taken = scholz_choice(x, offers, gap, np.array([6.0]))
+    assert taken.tolist() == [[none, [True, False, False], none]]
+    assert take_offers(x, offers, taken, np.array([6.0])).tolist() == [[0.0, 3.75, 6.0]]
     # A confrontation offer, however far, beats any compromise.
     kind[0, 1, 2] = CONFRONTATION
-    assert scholz_choice(x, offers, gap, np.array([6.0])).tolist() == [[-1, 2, -1]]
+    taken = scholz_choice(x, offers, gap, np.array([6.0]))
+    assert taken.tolist() == [[none, [False, False, True], none]]
     kind[0, 1, :] = NO_OFFER
-    assert scholz_choice(x, offers, gap, np.array([6.0])).tolist() == [[-1, -1, -1]]
+    assert not scholz_choice(x, offers, gap, np.array([6.0])).any()
 
 
 # ---------------------------------------------------------------- paper branches
@@ -222,6 +230,135 @@ def test_paper_both_negative() -> None:
     assert res.trajectory.shape[0] == 2
     assert (res.rounds[0, 0], res.converged[0, 0]) == (1, True)
     np.testing.assert_array_equal(res.trajectory[1], res.trajectory[0])
+
+
+# ---------------------------------------------------------------- tie rules
+def test_default_variant_is_paper() -> None:
+    assert BdmParams().variant == "paper"
+    assert models.get("bdm").params == BdmParams(variant="paper")
+
+
+def test_median_ties_go_to_the_midpoint() -> None:
+    # F(y) = sum_k w_k |x_k - y| / R. Equal weights at 20 and 80 (scale 0..100, R = 100):
+    # F(20) = F(80) = 0.6 w, a flat minimum; the walk upwards stops at 20, downwards at 80,
+    # and the median is their midpoint 50 (both variants; it is only reported).
+    x = np.array([[20.0, 80.0]])
+    w = np.array([[1.0, 1.0]])
+    assert median_walk(x, w, np.array([100.0])).tolist() == [50.0]
+    assert weighted_median_walk([20.0, 80.0], [1.0, 1.0], 100.0) == 50.0
+    # a third actor without weight at 30 lies on the flat part but does not move the midpoint
+    x3 = np.array([[20.0, 30.0, 80.0]])
+    assert median_walk(x3, np.array([[1.0, 0.0, 1.0]]), np.array([100.0])).tolist() == [50.0]
+    # weights 2, 1, 1 at 20, 50, 80: F = (90, 90, 150) / 100, flat from 20 to 50: 35.
+    # Weights 3, 1, 1: F = (90, 120, 210) / 100, a single minimum, 20, the median.
+    xw = np.array([[20.0, 50.0, 80.0]])
+    assert median_walk(xw, np.array([[2.0, 1.0, 1.0]]), np.array([100.0])).tolist() == [35.0]
+    assert median_walk(xw, np.array([[3.0, 1.0, 1.0]]), np.array([100.0])).tolist() == [20.0]
+    for variant in ("paper", "scholz"):
+        res = Bdm(variant=variant, rounds=1).run(arrays([1, 1], [20, 80], [1, 1], (0, 100)))
+        assert res.series["median"][0, 0, 0] == 50.0
+
+
+def _offers_to_actor_1(targets: dict[int, tuple[int, float]]) -> tuple[np.ndarray, Offers]:
+    """Actor 1 at 5 among actors at 3, 5, 7, 3 and 4; ``targets`` = {j: (kind, target)}."""
+    x = np.array([[3.0, 5.0, 7.0, 3.0, 4.0]])
+    kind = np.zeros((1, 5, 5), dtype=np.int8)
+    target = np.zeros((1, 5, 5))
+    a = np.full((1, 5, 5), -1.0)
+    b = np.full((1, 5, 5), 2.0)
+    for j, (k, t) in targets.items():
+        kind[0, 1, j] = k
+        target[0, 1, j] = t
+    return x, Offers(kind, target, a, b)
+
+
+def test_equally_good_offers_are_all_taken_and_meet_in_the_middle() -> None:
+    # Actor 1 at 5 (R = 10). Paper: the least move wins; offers whose moves tie are all taken
+    # and the actor moves to the midpoint of the lowest and highest tied targets.
+    r = np.array([10.0])
+    cases = [
+        # confrontations from 3 and 7: moves of 2 either way cancel, actor 1 stays at 5
+        ({0: (CONFRONTATION, 3.0), 2: (CONFRONTATION, 7.0)}, [0, 2], 5.0),
+        # the same offer from two actors at 3: moves to 3 (both taken)
+        ({0: (CONFRONTATION, 3.0), 3: (CONFRONTATION, 3.0)}, [0, 3], 3.0),
+        # a compromise to 4.5 moves it least (0.5 < 2)
+        ({0: (CONFRONTATION, 3.0), 4: (COMPROMISE, 4.5)}, [4], 4.5),
+        # compromises to 4.5 and 5.5: cancel
+        ({0: (COMPROMISE, 4.5), 2: (COMPROMISE, 5.5), 3: (CONFRONTATION, 3.0)}, [0, 2], 5.0),
+    ]
+    for offered, taken_from, new in cases:
+        x, offers = _offers_to_actor_1(offered)
+        taken = least_move_choice(x, offers, r)
+        assert np.flatnonzero(taken[0, 1]).tolist() == taken_from
+        assert not taken[0, [0, 2, 3, 4]].any()
+        assert take_offers(x, offers, taken, r)[0].tolist() == [3.0, new, 7.0, 3.0, 4.0]
+        # the mirror image (x -> 10 - x) moves actor 1 to 10 - new
+        mirrored = Offers(offers.kind, 10.0 - offers.target, offers.eu_actor, offers.eu_counterpart)
+        taken_m = least_move_choice(10.0 - x, mirrored, r)
+        np.testing.assert_array_equal(taken_m, taken)
+        assert take_offers(10.0 - x, mirrored, taken_m, r)[0, 1] == 10.0 - new
+    # scholz: the nearest confrontations (from 3 and 7, equally near) are both taken: stays
+    x, offers = _offers_to_actor_1({0: (CONFRONTATION, 3.0), 2: (CONFRONTATION, 7.0)})
+    taken = scholz_choice(x, offers, np.abs(x[:, :, None] - x[:, None, :]), r)
+    assert np.flatnonzero(taken[0, 1]).tolist() == [0, 2]
+    assert take_offers(x, offers, taken, r)[0, 1] == 5.0
+
+
+def test_paper_offers_from_both_sides_cancel() -> None:
+    # A, B, C at 0, 0.5, 1 (scale 0..1, R = 1), c = 1, s = 0.5 (w = 0.5), Q = 1.
+    # Risk (every r = 1, so Us = 2d, Uf = -2d, Usq = 0 and EU(i, j) = 2 d P_ij):
+    #   N_AB = 0.5 * 0.5 = 0.25 (A), N_BA = 0.25 (B) + 0.25 (C): P_AB = 1/3, P_BA = 2/3;
+    #   P_AC = P_CA = 1/2. danger_A = EU(B,A) + EU(C,A) = 2 (0.5)(2/3) + 2 (1)(1/2) = 5/3,
+    #   danger_B = 2 (2 (0.5)(1/3)) = 2/3, danger_C = 5/3: r_A = r_C = 0.5, r_B = 2.
+    # With these exponents: N_AB = 0.5 sqrt(0.5) (A), N_BA = 0.5 (0.5^2) (B) +
+    #   0.5 (1 - sqrt(0.5)) (C); P_AB = N_AB / (N_AB + N_BA) = 0.5657.
+    # mine = EU_B(B, A) with r_B = 2, d = 0.5: Us = 1.75, Uf = -0.25, Usq = 1:
+    #   0.5 ((1 - P_AB) 1.75 - 0.25 P_AB) + 0.5 (1.75) - 1 = 0.1843.
+    # theirs = EU_A(A, B) with r_A = 0.5: Us = 0, Uf = 2 - 4 sqrt(0.75), Usq = 2 - 4 sqrt(0.5):
+    #   0.5 (P_BA Uf) - Usq = 0.5105. Both > 0 and mine < theirs: confrontation, B would give
+    #   way fully to A (to 0); by symmetry equally to C (to 1). Moves of 0.5 either way tie:
+    #   B takes both and stays at 0.5. A gets no offer (from B: its own EU is the larger; from
+    #   C: the two EUs are equal), nor does C. Nothing moves: converged after one round.
+    h = math.sqrt(0.5)
+    n_ab = 0.5 * h
+    n_ba = 0.5 * 0.25 + 0.5 * (1 - h)
+    p_ab = n_ab / (n_ab + n_ba)
+    mine = 0.5 * ((1 - p_ab) * 1.75 - 0.25 * p_ab) + 0.875 - 1
+    theirs = 0.5 * (1 - p_ab) * (2 - 4 * math.sqrt(0.75)) - (2 - 4 * h)
+    res = Bdm(variant="paper", q=1.0).run(arrays([1, 1, 1], [0, 0.5, 1], [0.5, 0.5, 0.5]))
+    assert kinds(res) == [
+        (1, "a1", "a0", "confrontation", True),
+        (1, "a1", "a2", "confrontation", True),
+    ]
+    for ev, to in zip(res.events, (0.0, 1.0), strict=True):
+        assert ev.position_to == to
+        assert ev.detail["eu_actor"] == pytest.approx(mine, abs=1e-12)
+        assert ev.detail["eu_counterpart"] == pytest.approx(theirs, abs=1e-12)
+        assert ev.detail["risk_exponent"] == pytest.approx(2.0, abs=1e-12)
+    assert res.trajectory[:, 0, :, 0].tolist() == [[0.0, 0.5, 1.0], [0.0, 0.5, 1.0]]
+    assert (res.rounds[0, 0], res.converged[0, 0]) == (1, True)
+    assert res.forecast[0, 0] == 0.5
+    run = bdm_loop([0, 0.5, 1], [1, 1, 1], [0.5, 0.5, 0.5], variant="paper", q=1.0, big_r=1.0)
+    assert run.positions == [[0.0, 0.5, 1.0], [0.0, 0.5, 1.0]]
+    assert [o.accepted for o in run.offers] == [True, True]
+
+
+@pytest.mark.parametrize("q", [1.0, 0.5])
+def test_paper_is_mirror_symmetric_and_scholz_is_not(q: float) -> None:
+    # scholz's lowest_point_quirk prefers compromises from the left by construction: on this
+    # scenario without ties its forecast of i0 is 63.55 on the original scale and 43.11 on the
+    # mirrored one. The paper variant (the default) mirrors exactly.
+    scn = random_scenario(3, n_actors=6, n_issues=2)
+    lo, hi = scale_bounds(scn)
+    mirrored = mirror_scenario(scn)
+    paper = Bdm(variant="paper", q=q)
+    np.testing.assert_allclose(
+        paper.run(scn).forecast, lo + hi - paper.run(mirrored).forecast, rtol=0, atol=1e-9
+    )
+    if q == 1.0:
+        scholz = Bdm(variant="scholz", q=q)
+        assert scholz.run(scn).forecast[0, 0] == pytest.approx(63.55, abs=0.005)
+        assert 100 - scholz.run(mirrored).forecast[0, 0] == pytest.approx(43.11, abs=0.005)
 
 
 # ---------------------------------------------------------------- fast vs loop
@@ -305,6 +442,30 @@ def test_every_offer_kind_occurs_in_the_random_cases() -> None:
     assert seen["paper"] == {"confrontation", "compromise", "capitulation"}
 
 
+def test_the_random_cases_exercise_the_tie_rule() -> None:
+    # In the loop comparison some actor takes several equally good offers with different
+    # targets on both sides of it (so that they cancel), and many take equal offers.
+    cancelled = 0
+    for seed in range(4):
+        rng = np.random.default_rng(1000 + seed)
+        for case in range(60):
+            x, c, s = random_case(rng)
+            variant = ("scholz", "paper")[case % 2]
+            q = float(rng.choice([1.0, 0.0, 0.5, rng.uniform()]))
+            params = BdmParams(variant=variant, q=q, rounds=6, range_from="positions")
+            out = solve_batch(one_row(x, c, s), params)
+            taken: dict[tuple[int, int], list[float]] = {}
+            for e in out.events:
+                if e.accepted:
+                    taken.setdefault((e.round, e.actor), []).append(e.position_to)
+            for (t, actor), targets in taken.items():
+                old = out.trajectory[t - 1, 0, actor]
+                if min(targets) < old < max(targets):
+                    cancelled += 1
+                    assert out.trajectory[t, 0, actor] == old
+    assert cancelled >= 5
+
+
 # ---------------------------------------------------------------- invariants
 def random_batch(seed: int, b: int, n: int, ties: bool) -> IssueBatch:
     rng = np.random.default_rng(seed)
@@ -375,7 +536,7 @@ def test_batch_equals_rows_one_by_one(variant: str, monkeypatch: pytest.MonkeyPa
 
 
 def test_converged_rows_freeze_and_trajectory_is_trimmed() -> None:
-    out = Bdm(q=0.0, rounds=50).run(arrays([1, 1], [0, 1], [0.2, 0.4]))
+    out = Bdm(variant="scholz", q=0.0, rounds=50).run(arrays([1, 1], [0, 1], [0.2, 0.4]))
     assert out.trajectory.shape[0] == 3  # two rounds taken, not 50
     assert out.series["median"].shape == (3, 1, 1)
 

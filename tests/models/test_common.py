@@ -8,6 +8,7 @@ import pytest
 from accord import models
 from accord.scenario import ScenarioArrays
 from tests.factories import random_scenario
+from tests.models.mirroring import mirror_scenario, scale_bounds, tie_heavy_scenarios
 
 MODEL_NAMES = models.names()
 SCENARIOS = [
@@ -15,6 +16,9 @@ SCENARIOS = [
     random_scenario(2, n_actors=7, n_issues=2, scale=(-10.0, 30.0)),
     random_scenario(3, n_actors=4, n_issues=3, status_quo=False),
 ]
+
+
+TIE_HEAVY = tie_heavy_scenarios()
 
 
 @pytest.fixture(params=MODEL_NAMES)
@@ -77,6 +81,22 @@ def test_issue_order_irrelevant(model: models.Model, scn) -> None:
     np.testing.assert_allclose(a.forecast[:, perm], b.forecast, atol=1e-9)
 
 
+@pytest.mark.parametrize("scn", SCENARIOS + TIE_HEAVY, ids=lambda s: s.title)
+def test_mirroring_every_scale_mirrors_the_forecast(model: models.Model, scn) -> None:
+    # Which end of a scale is 0 is a coding convention: x -> min + max - x on every issue
+    # (positions, ranges, status quo, anchors) must map the forecast f to min + max - f, and
+    # every actor's path likewise. Ties must therefore be broken symmetrically (never "the
+    # lowest position"); the tie-heavy scenarios are full of exact ties.
+    lo, hi = scale_bounds(scn)
+    a = model.run(scn)
+    b = model.run(mirror_scenario(scn))
+    np.testing.assert_allclose(a.forecast, lo + hi - b.forecast, rtol=0, atol=1e-9)
+    assert a.trajectory.shape == b.trajectory.shape
+    np.testing.assert_allclose(a.trajectory, lo + hi - b.trajectory, rtol=0, atol=1e-9)
+    np.testing.assert_array_equal(a.rounds, b.rounds)
+    np.testing.assert_array_equal(a.converged, b.converged)
+
+
 def test_batch_equals_single_draws(model: models.Model) -> None:
     scns = [random_scenario(s, n_actors=5, n_issues=2) for s in (11, 12, 13)]
     arrays = [s.to_arrays() for s in scns]
@@ -120,3 +140,32 @@ def test_registry_metadata(model: models.Model) -> None:
     assert info.summary
     assert info.reference
     assert models.get(model.name).params == model.params
+
+
+def _indifferent_spread(model: models.Model, scn) -> float:
+    """Return how far moving one zero-salience actor across its issue's scale moves the forecast."""
+    data = scn.model_dump()
+    target = data["stances"][0]
+    target["salience"] = 0.0
+    k = scn.issue_ids.index(target["issue"])
+    lo, hi = scn.issues[k].scale.min, scn.issues[k].scale.max
+    forecasts = []
+    for where in (lo, 0.5 * (lo + hi), hi):
+        target["position"] = where
+        forecasts.append(model.run(type(scn).model_validate(data)).forecast[0, k])
+    return float(max(forecasts) - min(forecasts))
+
+
+@pytest.mark.parametrize("scn", SCENARIOS, ids=lambda s: s.title)
+def test_an_indifferent_actor_cannot_move_the_forecast(model: models.Model, scn) -> None:
+    """Models that declare ``indifferent_neutral``: salience 0 means no say on that issue."""
+    if not type(model).indifferent_neutral:
+        pytest.skip(f"{model.name} declares that indifferent actors can move it")
+    assert _indifferent_spread(model, scn) <= 1e-9
+
+
+def test_models_that_are_not_neutral_say_so_truthfully(model: models.Model) -> None:
+    """A model that declares ``indifferent_neutral = False`` is moved by one in some scenario."""
+    if type(model).indifferent_neutral:
+        pytest.skip(f"{model.name} is neutral (checked above)")
+    assert max(_indifferent_spread(model, s) for s in SCENARIOS) > 1e-9

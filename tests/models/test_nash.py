@@ -312,16 +312,39 @@ def test_single_seated_actor_gets_its_ideal_and_nobody_seated_keeps_the_status_q
         assert not res.diagnostics["mutual_gain"][0]
 
 
-def test_missing_status_quo_on_one_issue_switches_to_worst_case() -> None:
+def test_missing_status_quo_on_one_issue_uses_the_worst_point_there_only() -> None:
     scn = scenario([[20, 30], [80, 60]], [[1, 1], [1, 1]], [1, 1], [50, None])
     res = run("nash", scn)
-    assert res.diagnostics["disagreement"] == "worst"
+    assert res.diagnostics["disagreement"] == "outside_options"
     assert "disagreement_point" not in res.diagnostics
-    # worst-case stakes: (max(p, 1 - p))^2 summed: 0.8^2 + 0.7^2 and 0.8^2 + 0.6^2
+    # Issue 1 at its status quo 50: (0.5 - 0.2)^2 and (0.5 - 0.8)^2; issue 2 without one at the
+    # worst point: max(p, 1 - p)^2 = 0.7^2 and 0.6^2.
     np.testing.assert_allclose(
-        res.diagnostics["disagreement_utility"], [[-(0.64 + 0.49), -(0.64 + 0.36)]], atol=1e-15
+        res.diagnostics["disagreement_utility"], [[-(0.09 + 0.49), -(0.09 + 0.36)]], atol=1e-15
     )
     assert "NaN" not in res.to_json()
+    # Without any status quo it is the worst point everywhere.
+    none = run("nash", scenario([[20, 30], [80, 60]], [[1, 1], [1, 1]], [1, 1], [None, None]))
+    assert none.diagnostics["disagreement"] == "worst"
+    np.testing.assert_allclose(
+        none.diagnostics["disagreement_utility"], [[-(0.64 + 0.49), -(0.64 + 0.36)]], atol=1e-15
+    )
+
+
+def test_reservation_points_are_each_actors_disagreement() -> None:
+    # One issue, status quo 50; the actor at 80 expects 70 without a deal (b = 0.01 instead of
+    # 0.09): it gains less from any deal, and the solution moves toward it.
+    base = scenario([[20], [80]], [[1.0], [1.0]], [1, 1], [50])
+    data = base.model_dump()
+    data["stances"][1]["reservation"] = 70
+    coded = Scenario.model_validate(data)
+    res = run("nash", coded)
+    assert res.diagnostics["disagreement"] == "outside_options"
+    np.testing.assert_allclose(res.diagnostics["disagreement_utility"], [[-0.09, -0.01]])
+    # Gains g_1 = 0.09 - (y - 0.2)^2 > 0 needs y < 0.5; g_2 = 0.01 - (y - 0.8)^2 > 0 needs
+    # y > 0.7: no point makes both better off, so the outcome is the no-deal outcome 50.
+    assert res.forecast_of("i0") == 50.0
+    assert not res.diagnostics["mutual_gain"][0]
 
 
 def test_parameters_are_validated_and_recorded() -> None:

@@ -76,24 +76,36 @@ def test_design_file_errors_are_located(text: str, expected: str) -> None:
 
 
 def test_measures_by_hand() -> None:
-    scn = small()
     model = models.get("compromise")
-    # exclude c: outcome = mean of a and b = 20
-    run = run_design(
-        scn,
-        loads_designs("designs:\n  - id: d\n    shocks: [{type: exit, actor: c}]\n").designs[0],
-        model,
-    )
+    exit_c = loads_designs("designs:\n  - id: d\n    shocks: [{type: exit, actor: c}]\n").designs[0]
+    # Status quo 60; only a and b have a say. Without c the outcome is the mean of a and b, 20.
+    data = small().model_dump()
+    data["issues"][0].update(status_quo=60, consent=["a", "b"])
+    scn = Scenario.model_validate(data)
+    run = run_design(scn, exit_c, model)
     assert run.forecast[0, 0] == 20.0
+    # a accepts (-60, 60), b accepts (20, 60): 20 lies on the edge of the zone, so it stands.
+    assert run.deal[0, 0]
+    assert run.outcome[0, 0] == 20.0
     m = measure(run, reentry_forecast(run, model), tolerance=0.2)
     # gaps /100: a .2, b .2, c .8 -> a and b within 0.2; breadth = capability 2 of 4
     assert m.breadth[0, 0] == pytest.approx(0.5)
     assert m.utility[0, :, 0] == pytest.approx([0.8, 0.8, 0.2])
-    # spoilers: c (outside and far): 2*1*0.8 / (1+1+2) = 0.4
-    assert m.spoiler_risk[0, 0] == pytest.approx(0.4)
+    # c prefers its outside option 60 to 20: a spoiler with weight c*s = 2 of 4
+    assert m.spoiler_risk[0, 0] == pytest.approx(0.5)
+    # every actor with a say accepts 20 as it is: stable
+    assert m.stable[0, 0]
     # c re-enters: everyone at 20 except c at 100 -> (1*20 + 1*20 + 2*100)/4 = 60, shift 40
     assert m.stability_shift[0, 0] == pytest.approx(40.0)
-    assert not m.stable[0]
+    # With everyone's consent c, which accepts only (60, 140), blocks: no deal, the status quo
+    # stays, and there is nothing to spoil.
+    data["issues"][0].pop("consent")
+    everyone = run_design(Scenario.model_validate(data), exit_c, model)
+    assert not everyone.deal[0, 0]
+    assert everyone.outcome[0, 0] == 60.0
+    m = measure(everyone, reentry_forecast(everyone, model), tolerance=0.2)
+    assert not m.stable[0, 0]
+    assert np.isnan(m.spoiler_risk[0, 0])
 
 
 def test_compare_table_has_baseline_and_tidy_rows() -> None:
@@ -103,8 +115,19 @@ def test_compare_table_has_baseline_and_tidy_rows() -> None:
     table = result.table()
     assert list(table["design"].unique()) == ["baseline", *(d.id for d in designs)]
     assert len(table) == (len(designs) + 1) * (len(scn.issues) + 1)
-    assert set(table.columns) >= {"forecast", "rounds", "breadth", "spoiler_risk", "stable"}
-    assert table[["breadth", "spoiler_risk"]].dropna().apply(lambda c: c.between(0, 1).all()).all()
+    assert set(table.columns) >= {
+        "forecast",
+        "p_deal",
+        "expected",
+        "delta",
+        "delta_noise",
+        "rounds",
+        "breadth",
+        "spoiler_risk",
+        "stable",
+    }
+    measures = ["breadth", "spoiler_risk", "stable", "p_deal"]
+    assert table[measures].dropna().apply(lambda c: c.between(0, 1).all()).all()
     # the boycott design leaves the opposition outside and is the only one whose outcome moves
     # when the excluded come back
     shifts = table[table["issue"] == "all"].set_index("design")["stability_shift"]
@@ -119,7 +142,7 @@ def test_compare_cli(run_cli) -> None:
     code, out, _ = run_cli("compare", str(VIENNA), "-d", str(VIENNA_DESIGNS), "--json")
     assert code == 0
     data = json.loads(out)
-    assert data["model"] == "compromise"
+    assert data["model"] == "nash"  # the default model of comparisons
     assert data["designs"][0]["id"] == "baseline"
     code, out, _ = run_cli("compare", str(VIENNA), "-d", str(VIENNA_DESIGNS))
     assert code == 0

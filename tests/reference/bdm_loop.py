@@ -9,8 +9,10 @@ The only choices not written in the spec are shared with the engine and document
 ``docs/models/bdm.md``: the tolerances that keep floating-point noise from deciding a tie
 (``MEDIAN_TOL``, ``RISK_TOL``), the fallback to capability weights for the reported median and
 mean when no actor cares, R = 1 when all initial positions coincide (nothing can move then),
-and, among equally good offers, the one from the counterpart with the lowest position (then
-the lowest index) wins.
+and two tie rules that treat both ends of the scale alike: among tied medians (a flat minimum
+of the vote function) the midpoint of the lowest and highest, and an actor with several equally
+good offers moves to the midpoint of the lowest and highest of their targets (offers at equal
+distances on both sides cancel: it stays put).
 """
 
 from __future__ import annotations
@@ -32,19 +34,27 @@ def bigger(u: float, v: float) -> bool:
     return u > v + EU_TOL
 
 
-def pick(keys: list[float], others: list[float], slack: float) -> int:
-    """Return the index of the best (lowest) key; near-ties go to the lowest ``others`` value.
-
-    ``others`` are the counterparts' positions; -1 when there are no keys.
-    """
+def pick(keys: list[float], slack: float) -> list[int]:
+    """Return the indices of the best (lowest) keys: every key within ``slack`` of the lowest."""
     if not keys:
-        return -1
+        return []
     low = min(keys)
-    chosen = -1
-    for idx in range(len(keys)):
-        if keys[idx] <= low + slack and (chosen < 0 or others[idx] < others[chosen]):
-            chosen = idx
-    return chosen
+    return [idx for idx in range(len(keys)) if keys[idx] <= low + slack]
+
+
+def take(x_i: float, targets: list[float], slack: float) -> float:
+    """Return where an actor at x_i ends when it takes equally good offers with these targets.
+
+    The midpoint of the lowest and highest target; x_i itself when there is none, or when the
+    midpoint lies within ``slack`` of x_i (equally good offers on both sides cancel).
+    """
+    if not targets:
+        return x_i
+    lowest = min(targets)
+    highest = max(targets)
+    if abs((lowest - x_i) + (highest - x_i)) <= 2 * slack:
+        return x_i
+    return 0.5 * (lowest + highest)
 
 
 @dataclass
@@ -74,12 +84,16 @@ class LoopRun:
     offers: list[LoopOffer] = field(default_factory=list)
 
 
-def weighted_median_walk(x: list[float], w: list[float], big_r: float) -> float:
-    """Spec step 2: walk the distinct positions upwards keeping a champion (every r = 1)."""
+def walk(x: list[float], w: list[float], big_r: float, upwards: bool) -> float:
+    """Spec step 2: walk the distinct positions keeping a champion (every r = 1).
+
+    A position takes over when its vote margin over the champion exceeds MEDIAN_TOL x total
+    weight, so among tied positions the first one walked over stays champion.
+    """
     n = len(x)
     total = sum(w)
     champion = None
-    for pos in sorted(set(x)):
+    for pos in sorted(set(x), reverse=not upwards):
         if champion is None:
             champion = pos
             continue
@@ -90,6 +104,11 @@ def weighted_median_walk(x: list[float], w: list[float], big_r: float) -> float:
             champion = pos
     assert champion is not None
     return champion
+
+
+def weighted_median_walk(x: list[float], w: list[float], big_r: float) -> float:
+    """Return the median: the midpoint of the walks upwards (lowest tied) and downwards."""
+    return 0.5 * (walk(x, w, big_r, True) + walk(x, w, big_r, False))
 
 
 def report_weights(c: list[float], s: list[float]) -> list[float]:
@@ -240,26 +259,22 @@ def scholz_moves(
                 received.append(Received("confrontation", j, x[j], a, b))
             elif bigger(b, 0) and bigger(0, a) and bigger(b, abs(a)):
                 received.append(Received("compromise", j, x[i] + (x[j] - x[i]) * abs(a / b), a, b))
-        # Near-ties: the counterpart with the lowest position (then the lowest index) wins.
+        # Near-ties: every equally good offer is taken (see take).
         confront = [o for o in received if o.kind == "confrontation"]
         if confront:
             keys = [abs(o.offer - x[i]) for o in confront]
-            best = confront[pick(keys, [x[o.other] for o in confront], CHOICE_TOL * big_r)]
-        elif received:
+            best = [confront[idx] for idx in pick(keys, CHOICE_TOL * big_r)]
+        else:
             # the reconstruction's quirk: the compromise with the lowest weighted point wins
             keys = []
             for o in received:
                 a, b = o.mine, o.theirs
                 keys.append((abs(a) * x[i] + abs(b) * x[o.other]) / (abs(a) + abs(b)))
-            best = received[pick(keys, [x[o.other] for o in received], CHOICE_TOL * big_r)]
-        else:
-            best = None
+            best = [received[idx] for idx in pick(keys, CHOICE_TOL * big_r)]
         for o in received:
-            offers.append(
-                LoopOffer(t, i, o.other, o.kind, o is best, x[i], o.offer, o.mine, o.theirs)
-            )
-        if best is not None:
-            new[i] = best.offer
+            taken = any(o is b for b in best)
+            offers.append(LoopOffer(t, i, o.other, o.kind, taken, x[i], o.offer, o.mine, o.theirs))
+        new[i] = take(x[i], [o.offer for o in best], CHOICE_TOL * big_r)
     return new
 
 
@@ -299,13 +314,12 @@ def paper_moves(
     for j in range(n):
         options = received[j]
         keys = [abs(o.offer - x[j]) for o in options]
-        chosen = pick(keys, [x[o.other] for o in options], CHOICE_TOL * big_r)
+        chosen = pick(keys, CHOICE_TOL * big_r)
         for idx, o in enumerate(options):
             offers.append(
-                LoopOffer(t, j, o.other, o.kind, idx == chosen, x[j], o.offer, o.mine, o.theirs)
+                LoopOffer(t, j, o.other, o.kind, idx in chosen, x[j], o.offer, o.mine, o.theirs)
             )
-        if chosen >= 0:
-            new[j] = received[j][chosen].offer
+        new[j] = take(x[j], [options[idx].offer for idx in chosen], CHOICE_TOL * big_r)
     return new
 
 

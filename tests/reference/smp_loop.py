@@ -9,7 +9,8 @@ each actor's total at most 1. Choices the spec leaves open are the engine's (see
 ``docs/models/smp.md``): R = 0 for everyone when all risk-neutral probabilities are equal; an
 actor with no salience at all measures distance with equal weights; the option list of actor k
 is SQ then bargains by ascending initiator (initiator's view first); stochastic mode takes one
-``gen.random()`` per actor per turn, in actor order.
+``gen.random()`` per actor per turn, in actor order; targets whose gains, and (deterministic
+mode) options whose probabilities, lie within 1e-12 of the best tie, and the lowest index wins.
 """
 
 from __future__ import annotations
@@ -309,13 +310,19 @@ def one_turn(
     sigma = [sum(s) for s in sal]
     target, phis, gains = [], [], []
     for i in range(n):  # §6a
-        best, best_j, best_phi = -math.inf, -1, 0.0
+        found = {}
         for j in range(n):
             if j == i:
                 continue
             phi, gain = evaluate(i, i, i, j, dist, r, cap, sal, p)
-            if gain > 1e-5 and gain > best:
-                best, best_j, best_phi = gain, j, phi
+            if gain > 1e-5:
+                found[j] = (phi, gain)
+        best, best_j, best_phi = -math.inf, -1, 0.0
+        if found:
+            top = max(g for _, g in found.values())
+            # near-ties (within 1e-12) go to the lowest j, as in the engine
+            best_j = min(j for j, (_, g) in found.items() if g >= top - 1e-12)
+            best_phi, best = found[best_j]
         target.append(best_j)
         phis.append(best_phi)
         gains.append(best)
@@ -371,7 +378,8 @@ def one_turn(
             util.append(row)
         prob = pce(cap, util, p)
         if uniforms is None:
-            pick = prob.index(max(prob))
+            # near-ties (within 1e-12) go to the first option (SQ first), as in the engine
+            pick = next(m_ for m_, pm in enumerate(prob) if pm >= max(prob) - 1e-12)
         else:
             acc, pick = 0.0, len(prob) - 1
             for m_, pm in enumerate(prob):

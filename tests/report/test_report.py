@@ -49,7 +49,7 @@ def test_the_page_is_self_contained(page: str) -> None:
     assert "<script" not in page.lower()
     assert not RESOURCE.search(page), RESOURCE.search(page)
     assert "<link" not in page and "<img" not in page
-    assert page.count("<svg") == 4  # actor map, bdm trajectories, histogram, tornado
+    assert page.count("<svg") == 5  # deal, actor map, bdm trajectories, histogram, tornado
     assert "<style>" in page
 
 

@@ -184,3 +184,37 @@ def test_upload_a_file_and_see_its_error(
     rows = page.locator("#compare-table tbody th").all_inner_texts()
     assert rows[:2] == ["baseline", "us-russia-first"] and "arms-race" not in rows
     assert elsewhere == []
+
+
+def test_will_they_settle_in_the_editor(browser_page: tuple[Any, list[str]], server: str) -> None:
+    page, elsewhere = browser_page
+    page.goto(f"{server}/cases/syria-2015-vienna")
+    page.wait_for_selector("body[data-ready='true']")
+    for box in page.locator("input[name='model']").all():
+        if box.get_attribute("value") not in ("median", "nash"):
+            box.uncheck()
+    page.check("#deal")
+    page.fill("#deal-draws", "40")
+    page.click("#run-forecast")
+    page.wait_for_selector("#deal-zones")
+    assert page.locator("#deal-zones tbody tr").count() == 4  # one row per issue
+    assert page.locator("#deal-expected tbody tr").count() == 4  # 2 models, no deal, P(deal)
+    expected = page.get_attribute("#deal-nash-assad", "data-value")
+    assert expected is not None and expected != "–"
+    assert "%" in page.inner_text("#deal-zones tbody tr:first-child .p-deal")
+
+    page.fill("#compare-draws", "20")
+    page.click("#run-compare")
+    page.wait_for_selector("#compare-table")
+    head = page.locator("#compare-table thead th").all_inner_texts()
+    assert head[-4:] == ["All settle", "Stable", "Spoiler risk", "Breadth"]
+    assert "P " in page.inner_text("#compare-table tbody tr:first-child td")
+
+    page.select_option("#mc-model", "median")
+    page.fill("#mc-draws", "100")
+    page.check("#mc-deal")
+    page.click("#run-mc")
+    page.wait_for_selector("#mc-deal-table")
+    assert page.locator("#mc-deal-table tbody tr").count() == 4
+    shot(page, "web-deal.png")
+    assert elsewhere == []

@@ -22,7 +22,7 @@ from accord.errors import AccordError
 from accord.scenario.arrays import ScenarioArrays
 from accord.scenario.model import Distribution, Range, Scenario
 
-InputKind = Literal["capability", "position", "salience"]
+InputKind = Literal["capability", "position", "salience", "reservation", "no_deal"]
 """Which number of a scenario an input is."""
 
 KINDS: tuple[InputKind, ...] = get_args(InputKind)
@@ -35,9 +35,10 @@ class Input:
 
     Attributes
     ----------
-    name : ``"capability:usa"``, ``"position:usa:assad"`` or ``"salience:usa:assad"``.
+    name : ``"capability:usa"``, ``"position:usa:assad"``, ``"salience:usa:assad"``,
+        ``"reservation:usa:assad"`` or ``"no_deal:assad"``.
     kind : which number it is.
-    actor : the actor's id.
+    actor : the actor's id (None for an issue's no-deal outcome).
     issue : the issue's id (None for a capability).
     point : the coded value (saliences on 0-1); the mode of triangular and PERT draws.
     low, high : the interval the value may take (``low <= point <= high``).
@@ -48,7 +49,7 @@ class Input:
 
     name: str
     kind: InputKind
-    actor: str
+    actor: str | None
     issue: str | None
     point: float
     low: float
@@ -61,6 +62,8 @@ class Input:
             raise AccordError(f"input '{self.name}': unknown kind '{self.kind}'")
         if (self.issue is None) != (self.kind == "capability"):
             raise AccordError(f"input '{self.name}': only a capability has no issue")
+        if (self.actor is None) != (self.kind == "no_deal"):
+            raise AccordError(f"input '{self.name}': only a no-deal outcome has no actor")
         if self.distribution not in DISTRIBUTIONS:
             raise AccordError(
                 f"input '{self.name}': unknown distribution '{self.distribution}' "
@@ -84,8 +87,10 @@ class Input:
         return self.high - self.low
 
 
-def input_name(kind: InputKind, actor: str, issue: str | None = None) -> str:
-    """Return the name of an input: ``kind:actor`` or ``kind:actor:issue``."""
+def input_name(kind: InputKind, actor: str | None, issue: str | None = None) -> str:
+    """Return the name of an input: ``kind:actor``, ``kind:actor:issue`` or ``kind:issue``."""
+    if actor is None:
+        return f"{kind}:{issue}"
     return f"{kind}:{actor}" if issue is None else f"{kind}:{actor}:{issue}"
 
 
@@ -121,9 +126,12 @@ def uncertain_inputs(scenario: Scenario, spread: float | None = None) -> list[In
     -------
     list of Input
         For each actor in scenario order: its capability, then per issue in scenario order its
-        position and its salience (those that have a range). A stance's ``distribution``
-        applies to its position and salience; capabilities are drawn uniformly (an actor
-        declares no distribution).
+        position, its salience and its reservation point (those that have a range); then each
+        issue's no-deal outcome (when it has a range). A stance's ``distribution`` applies to
+        its position, salience and reservation; capabilities and no-deal outcomes are drawn
+        uniformly. ``spread`` gives a range to a reservation point or a no-deal outcome only
+        where the scenario codes one (an actor without a reservation point of its own keeps
+        following the issue's no-deal outcome, drawn or not).
 
     """
     if spread is not None and not (math.isfinite(spread) and spread >= 0):
@@ -149,10 +157,21 @@ def uncertain_inputs(scenario: Scenario, spread: float | None = None) -> list[In
         for issue in scenario.issues:
             st = scenario.stance(actor.id, issue.id)
             scale = issue.scale
-            numbers: tuple[tuple[InputKind, float, Range | None, float, float, float], ...] = (
+            numbers: list[tuple[InputKind, float, Range | None, float, float, float]] = [
                 ("position", st.position, st.position_range, scale.width, scale.min, scale.max),
                 ("salience", st.salience, st.salience_range, 1.0, 0.0, 1.0),
-            )
+            ]
+            if st.reservation is not None:
+                numbers.append(
+                    (
+                        "reservation",
+                        st.reservation,
+                        st.reservation_range,
+                        scale.width,
+                        scale.min,
+                        scale.max,
+                    )
+                )
             for kind, point, declared, half_width, floor, ceiling in numbers:
                 half = None if spread is None else spread * half_width
                 interval = _interval(declared, point, half, floor, ceiling)
@@ -171,6 +190,27 @@ def uncertain_inputs(scenario: Scenario, spread: float | None = None) -> list[In
                         bloc=actor.bloc,
                     )
                 )
+    for issue in scenario.issues:
+        if issue.no_deal is None:
+            continue
+        scale = issue.scale
+        half = None if spread is None else spread * scale.width
+        interval = _interval(issue.no_deal_range, issue.no_deal, half, scale.min, scale.max)
+        if interval is None:
+            continue
+        inputs.append(
+            Input(
+                name=input_name("no_deal", None, issue.id),
+                kind="no_deal",
+                actor=None,
+                issue=issue.id,
+                point=issue.no_deal,
+                low=interval[0],
+                high=interval[1],
+                distribution="uniform",
+                bloc=None,
+            )
+        )
     return inputs
 
 
@@ -207,7 +247,9 @@ def apply_values(
     actor_at = {a: k for k, a in enumerate(arrays.actor_ids)}
     issue_at = {i: k for k, i in enumerate(arrays.issue_ids)}
     try:
-        actor = np.array([actor_at[inp.actor] for inp in inputs], dtype=np.intp)
+        actor = np.array(
+            [-1 if inp.actor is None else actor_at[inp.actor] for inp in inputs], dtype=np.intp
+        )
         issue = np.array(
             [-1 if inp.issue is None else issue_at[inp.issue] for inp in inputs], dtype=np.intp
         )
@@ -218,9 +260,23 @@ def apply_values(
     capability = np.repeat(arrays.capability, draws, axis=0)
     position = np.repeat(arrays.position, draws, axis=0)
     salience = np.repeat(arrays.salience, draws, axis=0)
+    reservation = np.repeat(arrays.reservation, draws, axis=0)
+    no_deal = np.repeat(arrays.no_deal, draws, axis=0)
     cols = np.flatnonzero(kind == KINDS.index("capability"))
     capability[:, actor[cols]] = table[:, cols]
-    for target, name in ((position, "position"), (salience, "salience")):
+    for target, name in (
+        (position, "position"),
+        (salience, "salience"),
+        (reservation, "reservation"),
+    ):
         cols = np.flatnonzero(kind == KINDS.index(name))
         target[:, actor[cols], issue[cols]] = table[:, cols]
-    return arrays.with_values(capability=capability, position=position, salience=salience)
+    cols = np.flatnonzero(kind == KINDS.index("no_deal"))
+    no_deal[:, issue[cols]] = table[:, cols]
+    return arrays.with_values(
+        capability=capability,
+        position=position,
+        salience=salience,
+        reservation=reservation,
+        no_deal=no_deal,
+    )

@@ -10,7 +10,7 @@ across the scale, and the probability of each labelled region of the scale.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from itertools import pairwise
 from typing import Any
@@ -149,6 +149,8 @@ class MonteCarloProvenance:
     spread: float | None
     n_inputs: int
     accord_version: str
+    deal: bool = False
+    tracks: tuple[tuple[str, ...], ...] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
@@ -156,15 +158,51 @@ class MonteCarloProvenance:
         return out
 
 
+@dataclass(frozen=True)
+class IssueDealSummary:
+    """Will they settle one issue, over the draws (see :mod:`accord.analysis.deal`).
+
+    ``expected`` summarises the deal-aware outcome (the settlement, or the no-deal outcome);
+    ``settlement`` the settlements of the draws with a deal (None when there is none);
+    ``blockers`` the actors that held out most often: (actor, share of the draws without a
+    deal in which it held out, share of all draws in which it alone blocked).
+    """
+
+    issue: str
+    p_deal: float
+    expected: IssueSummary
+    settlement: IssueSummary | None
+    blockers: tuple[tuple[str, float, float], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict."""
+        return {
+            "issue": self.issue,
+            "p_deal": _clean(self.p_deal),
+            "expected": self.expected.to_dict(),
+            "settlement": None if self.settlement is None else self.settlement.to_dict(),
+            "blockers": [
+                {"actor": a, "holdout": _clean(h), "pivotal": _clean(p)}
+                for a, h, p in self.blockers
+            ],
+        }
+
+
 @dataclass(frozen=True, eq=False)
 class MonteCarloResult:
-    """The immutable outcome of :func:`run`: one summary per issue and every draw's forecast."""
+    """The immutable outcome of :func:`run`: one summary per issue and every draw's forecast.
+
+    With ``deal`` (see :func:`run`) ``deals`` holds one :class:`IssueDealSummary` per issue and
+    ``outcomes`` every draw's deal-aware outcome.
+    """
 
     title: str
     summaries: tuple[IssueSummary, ...]
     forecasts: FloatArray
     inputs: tuple[Input, ...]
     provenance: MonteCarloProvenance
+    deals: tuple[IssueDealSummary, ...] = ()
+    outcomes: FloatArray | None = None
 
     @property
     def issue_ids(self) -> tuple[str, ...]:
@@ -183,10 +221,17 @@ class MonteCarloResult:
             "inputs": [i.name for i in self.inputs],
             "issues": [s.to_dict() for s in self.summaries],
         }
+        if self.deals:
+            out["deal"] = [d.to_dict() for d in self.deals]
         if draws:
             out["forecasts"] = {
                 iss: _clean(self.forecasts[:, k].tolist()) for k, iss in enumerate(self.issue_ids)
             }
+            if self.outcomes is not None:
+                out["outcomes"] = {
+                    iss: _clean(self.outcomes[:, k].tolist())
+                    for k, iss in enumerate(self.issue_ids)
+                }
         return out
 
     def to_json(self, *, draws: bool = False) -> str:
@@ -222,14 +267,18 @@ def run(
     bins: int = DEFAULT_BINS,
     runner: Runner | None = None,
     progress: Callable[[int], None] | None = None,
+    deal: bool = False,
+    tracks: Sequence[Sequence[str]] | None = None,
 ) -> MonteCarloResult:
     """Run ``model`` on ``draws`` random draws of the scenario's uncertain inputs.
 
     ``spread`` gives a range to inputs that declare none (see
     :func:`~accord.analysis.inputs.uncertain_inputs`); ``runner`` computes the chunks
     (default: here, one after the other); ``progress`` is called with the number of draws
-    done after each chunk. Raises :class:`AccordError` for bad options or a scenario with
-    nothing uncertain.
+    done after each chunk. ``deal`` also runs the agreement analysis on every draw (with
+    ``tracks`` as packages of linked issues) and summarises P(deal), the settlement and the
+    deal-aware outcome per issue. Raises :class:`AccordError` for bad options or a scenario
+    with nothing uncertain.
     """
     check_options(draws, chunk, bins, seed)
     draws, chunk, bins, seed = int(draws), int(chunk), int(bins), int(seed)
@@ -240,11 +289,17 @@ def run(
             "nothing is uncertain: no capability, position or salience has a range; "
             "declare ranges in the scenario or pass --spread"
         )
-    job = ChunkJob(scenario.to_arrays(), inputs, model, seed, rho)
+    chosen = None if tracks is None else tuple(tuple(t) for t in tracks)
+    job = ChunkJob(scenario.to_arrays(), inputs, model, seed, rho, deal, chosen)
     chunks = plan_chunks(draws, chunk)
-    k = len(scenario.issues)
+    k, n = len(scenario.issues), len(scenario.actors)
     forecasts = np.full((draws, k), np.nan)
     converged = np.zeros((draws, k), dtype=np.bool_)
+    dealt = np.zeros((draws, k), dtype=np.bool_)
+    outcomes = np.full((draws, k), np.nan)
+    settlements = np.full((draws, k), np.nan)
+    holdouts = np.zeros((k, n), dtype=np.int64)
+    pivotal = np.zeros((k, n), dtype=np.int64)
     filled = np.zeros(len(chunks), dtype=np.bool_)
     done = 0
     outputs = (runner or serial_runner)(job, chunks)
@@ -252,6 +307,12 @@ def run(
         for piece, out in outputs:
             forecasts[piece.start : piece.stop] = out.forecast
             converged[piece.start : piece.stop] = out.converged
+            if out.deal is not None:
+                dealt[piece.start : piece.stop] = out.deal.deal
+                outcomes[piece.start : piece.stop] = out.deal.outcome
+                settlements[piece.start : piece.stop] = out.deal.settlement
+                holdouts += out.deal.holdouts
+                pivotal += out.deal.pivotal
             filled[piece.index] = True
             done += piece.stop - piece.start
             if progress is not None:
@@ -279,5 +340,58 @@ def run(
         spread=spread,
         n_inputs=len(inputs),
         accord_version=__version__,
+        deal=deal,
+        tracks=chosen,
     )
-    return MonteCarloResult(scenario.title, summaries, forecasts, inputs, provenance)
+    deals: tuple[IssueDealSummary, ...] = ()
+    if deal:
+        outcomes.flags.writeable = False
+        deals = tuple(
+            _deal_summary(
+                issue,
+                dealt[:, j],
+                outcomes[:, j],
+                settlements[:, j],
+                holdouts[j],
+                pivotal[j],
+                scenario.actor_ids,
+                bins,
+            )
+            for j, issue in enumerate(scenario.issues)
+        )
+    return MonteCarloResult(
+        scenario.title,
+        summaries,
+        forecasts,
+        inputs,
+        provenance,
+        deals,
+        outcomes if deal else None,
+    )
+
+
+def _deal_summary(
+    issue: Issue,
+    deal: np.ndarray,
+    outcome: FloatArray,
+    settlement: FloatArray,
+    holdouts: np.ndarray,
+    pivotal: np.ndarray,
+    actor_ids: tuple[str, ...],
+    bins: int,
+) -> IssueDealSummary:
+    d = deal.size
+    blocked = max(int((~deal).sum()), 1)
+    order = sorted(
+        (a for a in range(len(actor_ids)) if holdouts[a] or pivotal[a]),
+        key=lambda a: (-pivotal[a], -holdouts[a], a),
+    )
+    return IssueDealSummary(
+        issue=issue.id,
+        p_deal=float(deal.mean()),
+        expected=summarize_issue(outcome, issue, bins),
+        settlement=summarize_issue(settlement[deal], issue, bins) if deal.any() else None,
+        blockers=tuple(
+            (actor_ids[a], float(holdouts[a]) / blocked, float(pivotal[a]) / d) for a in order
+        ),
+    )

@@ -54,22 +54,44 @@ class Chunk:
 
 
 @dataclass(frozen=True, eq=False)
+class ChunkDeal:
+    """The agreement analysis of a chunk's draws (see :mod:`accord.agreement`).
+
+    deal, outcome, settlement : (draws, issues); holdouts, pivotal : (issues, actors) counts of
+    draws in which the actor held out / was pivotal.
+    """
+
+    deal: NDArray[np.bool_]
+    outcome: FloatArray
+    settlement: FloatArray
+    holdouts: NDArray[np.int64]
+    pivotal: NDArray[np.int64]
+
+
+@dataclass(frozen=True, eq=False)
 class ChunkOutput:
-    """What a chunk returns: forecast (draws, issues) and converged (draws, issues)."""
+    """What a chunk returns: forecast (draws, issues), converged (draws, issues), deal or None."""
 
     forecast: FloatArray
     converged: NDArray[np.bool_]
+    deal: ChunkDeal | None = None
 
 
 @dataclass(frozen=True, eq=False)
 class ChunkJob:
-    """Everything needed to compute any chunk of a run (sent once to each worker)."""
+    """Everything needed to compute any chunk of a run (sent once to each worker).
+
+    With ``deal`` each chunk also runs the agreement analysis on its draws (``tracks``: the
+    packages of linked issues, None for every issue on its own).
+    """
 
     arrays: ScenarioArrays
     inputs: tuple[Input, ...]
     model: Model
     seed: int
     bloc_correlation: float
+    deal: bool = False
+    tracks: tuple[tuple[str, ...], ...] | None = None
 
     def run(self, chunk: Chunk) -> ChunkOutput:
         """Sample the chunk's draws, run the model on them as one batch, keep the forecasts."""
@@ -79,7 +101,20 @@ class ChunkJob:
         batch = apply_values(self.arrays, self.inputs, values)
         seed = np.random.SeedSequence(self.seed, spawn_key=(MODEL_BRANCH, chunk.index))
         result = self.model.run(batch, rng=np.random.default_rng(seed))
-        return ChunkOutput(np.array(result.forecast), np.array(result.converged))
+        deal = None
+        if self.deal:
+            from accord.agreement import analyse
+
+            agreement = analyse(batch, tracks=self.tracks)
+            settled = agreement.settle(result.forecast)
+            k, n = batch.n_issues, batch.n_actors
+            holdouts = np.zeros((k, n), dtype=np.int64)
+            pivotal = np.zeros((k, n), dtype=np.int64)
+            for zone in agreement.zones:
+                holdouts[list(zone.index)] = zone.holdouts.sum(axis=0)
+                pivotal[list(zone.index)] = zone.pivotal.sum(axis=0)
+            deal = ChunkDeal(settled.deal, settled.outcome, settled.settlement, holdouts, pivotal)
+        return ChunkOutput(np.array(result.forecast), np.array(result.converged), deal)
 
 
 Runner = Callable[[ChunkJob, Sequence[Chunk]], Iterable[tuple[Chunk, ChunkOutput]]]

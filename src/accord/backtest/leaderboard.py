@@ -36,23 +36,60 @@ def _ci(m: dict[str, Any], pct: bool = False, signed: bool = False) -> str:
     return f"{f.format(v)}{unit} [{f.format(lo)}, {f.format(hi)}]"
 
 
+def _rows(rec: dict[str, Any]) -> list[tuple[int | None, str]]:
+    """Return (rank or None, row) in table order: each ranked row, then the rows it repeats."""
+    dups = rec.get("duplicates", {})
+    out: list[tuple[int | None, str]] = []
+    for rank, name in enumerate(rec["ranking"], start=1):
+        out.append((rank, name))
+        out += [(None, d) for d in sorted(dups) if dups[d] == name]
+    return out
+
+
+def _refs(rec: dict[str, Any]) -> list[str]:
+    st = rec["settings"]
+    return [st["baseline"]] + ([st["naive_baseline"]] if "naive_baseline" in st else [])
+
+
+def _label(rec: dict[str, Any], name: str) -> str:
+    baselines = rec.get("baselines", {})
+    deal_aware = rec.get("deal_aware", {})
+    entry = rec["models"].get(name) or baselines.get(name) or deal_aware.get(name, {})
+    notes = []
+    if name in deal_aware:
+        notes.append(f"`{deal_aware[name]['of']}` made deal-aware")
+    if name in baselines:
+        notes.append("baseline: nothing changes, forecast = rp" if name == "status_quo"
+                     else "baseline")  # fmt: skip
+    if entry.get("missing"):
+        notes.append(f"{entry['missing']} without forecast")
+    twin = rec.get("duplicates", {}).get(name)
+    label = f"`{name}`" + (f" ({'; '.join(notes)})" if notes else "")
+    if twin:
+        label += f" — identical to `{twin}` on every issue, not ranked"
+    return label
+
+
 def _main_table(rec: dict[str, Any]) -> list[str]:
     overall = rec["overall"]
-    base = rec["settings"]["baseline"]
+    refs = _refs(rec)
     lines = [
-        "| rank | model | MAE [95% CI] | RMSE | median AE | within 10 pts "
-        f"| ΔMAE vs {base} [95% CI] |",
-        "|---:|---|---|---|---|---|---|",
+        "| rank | model | MAE [95% CI] | RMSE | median AE | within 10 pts | "
+        + " | ".join(f"ΔMAE vs {r} [95% CI]" for r in refs)
+        + " |",
+        "|---:|---|---|---|---|---|" + "---|" * len(refs),
     ]
-    for rank, name in enumerate(rec["ranking"], start=1):
+    for rank, name in _rows(rec):
         m = overall[name]["metrics"]
-        diff = overall[name].get("vs_" + base)
-        missing = rec["models"][name]["missing"]
-        label = f"`{name}`" + (f" ({missing} without forecast)" if missing else "")
+        diffs = [
+            "(reference)" if name == r else _ci(overall[name]["vs_" + r]["mae"], signed=True)
+            for r in refs
+        ]
         lines.append(
-            f"| {rank} | {label} | {_ci(m['mae'])} | {_ci(m['rmse'])} | {_ci(m['median_ae'])} "
-            f"| {_ci(m['within10'], pct=True)} | "
-            f"{_ci(diff['mae'], signed=True) if diff else '(baseline)'} |"
+            f"| {rank if rank is not None else '='} | {_label(rec, name)} | {_ci(m['mae'])} "
+            f"| {_ci(m['rmse'])} | {_ci(m['median_ae'])} | {_ci(m['within10'], pct=True)} | "
+            + " | ".join(diffs)
+            + " |"
         )
     return lines
 
@@ -60,25 +97,32 @@ def _main_table(rec: dict[str, Any]) -> list[str]:
 def _group_table(rec: dict[str, Any]) -> list[str]:
     groups = rec["groups"]
     labels = list(groups)
-    base = rec["settings"]["baseline"]
+    refs = _refs(rec)
+    short = {r: ("Δc" if k == 0 else "Δsq") for k, r in enumerate(refs)}
     head = " | ".join(f"{g} (n={groups[g]['issues']}/{groups[g]['proposals']})" for g in labels)
     lines = [f"| model | {head} |", "|---|" + "---|" * len(labels)]
-    for name in rec["ranking"]:
+    for _, name in _rows(rec):
         cells = []
         for g in labels:
             entry = groups[g][name]
             cell = _ci(entry["metrics"]["mae"])
-            if name != base:
-                cell += f"; Δ {_ci(entry['vs_' + base]['mae'], signed=True)}"
+            for r in refs:
+                if name != r:
+                    cell += f"; {short[r]} {_ci(entry['vs_' + r]['mae'], signed=True)}"
             cells.append(cell)
-        lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
+        twin = rec.get("duplicates", {}).get(name)
+        label = f"`{name}`" + (f" (= `{twin}`)" if twin else "")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return lines
 
 
 def render_markdown(rec: dict[str, Any]) -> str:
     """Return the leaderboard of a record as Markdown."""
     ds, st, split = rec["dataset"], rec["settings"], rec["split"]
+    refs = _refs(rec)
     inst = ", ".join(f"{k} {v:g}" for k, v in st["institutions"].items())
+    joint = [n for n, m in rec["models"].items() if m.get("joint")]
+    moved = rec.get("joint_regimes", [])
     lines = [
         f"**Data**: `{ds['file']}` (SHA-256 `{str(ds['sha256'])[:12]}…`), split "
         f"**{split['name']}**; {ds['scored']} issues scored in {ds['proposals_scored']} "
@@ -88,14 +132,41 @@ def render_markdown(rec: dict[str, Any]) -> str:
         f"**Capability**: `{st['capability']}` (regimes: "
         + ", ".join(f"{k} {v}" for k, v in rec["regimes"].items())
         + f"); Commission and Parliament as multiples of the largest state: {inst}.",
+    ]
+    if joint:
+        text = (
+            "**Joint models** ("
+            + ", ".join(f"`{n}`" for n in joint)
+            + "): one problem per proposal, its issues as dimensions; an actor not involved "
+            "in an issue has salience 0 there and sits at the issue's compromise mean."
+        )
+        if moved:
+            text += (
+                f" {len(moved)} issue(s) take their proposal's regime: "
+                + ", ".join(f"{m['issue']} {m['regime']} → {m['joint_regime']}" for m in moved)
+                + "."
+            )
+        lines.append(text)
+    if "naive_baseline" in st:
+        lines.append(
+            f"**Baseline** `{st['naive_baseline']}` is not a model: nothing changes, the "
+            "forecast is the issue's reference point rp (none where rp is missing)."
+        )
+    lines += [
         f"**Intervals**: {st['bootstrap']['interval']} of {st['bootstrap']['resamples']} "
         f"bootstrap resamples of proposals (seed {st['seed']}); Δ is the paired difference "
-        f"to `{st['baseline']}` (negative = better).",
+        + " and ".join(f"to `{r}`" for r in refs)
+        + " on the issues where both have a forecast (negative = better). A row whose "
+        "forecasts equal another's on every scored issue is marked and not ranked.",
         "",
         *_main_table(rec),
         "",
-        "MAE [95% CI] by procedure and Council voting rule (n = issues/proposals); Δ = "
-        f"paired MAE difference to `{st['baseline']}`:",
+        "MAE [95% CI] by procedure and Council voting rule (n = issues/proposals); "
+        + "; ".join(
+            f"{'Δc' if k == 0 else 'Δsq'} = paired MAE difference to `{r}`"
+            for k, r in enumerate(refs)
+        )
+        + ":",
         "",
         *_group_table(rec),
     ]

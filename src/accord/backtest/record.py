@@ -1,5 +1,11 @@
 """The DEU backtest: run models on the issues, score them, and build a deterministic record.
 
+Every row of the leaderboard is a registered model or a named baseline (``run.BASELINES``:
+``status_quo``, "nothing changes"). Each row gets its paired difference to the
+compromise model (:data:`BASELINE`) and to the naive baseline (:data:`NAIVE`), except to itself.
+A row whose forecasts equal an earlier row's on every scored issue (to :data:`IDENTICAL`) is not
+ranked: it is listed under ``duplicates`` with the row it repeats.
+
 The record holds no timings and no absolute paths, so the same inputs and seed give the same
 JSON bytes; :class:`Backtest` carries the per-model seconds beside it.
 """
@@ -7,6 +13,7 @@ JSON bytes; :class:`Backtest` carries the per-model seconds beside it.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -16,14 +23,34 @@ from typing import Any
 import numpy as np
 
 from accord import __version__
+from accord.backtest.deal import NOTE as DEAL_NOTE
+from accord.backtest.deal import SUFFIX as DEAL
+from accord.backtest.deal import deal_forecasts
 from accord.backtest.deu import DeuData
 from accord.backtest.metrics import Resamples, summary
-from accord.backtest.run import ModelRun, run_model
-from accord.backtest.weights import Institutions, all_capabilities
+from accord.backtest.run import BASELINES, ModelRun, run_baseline, run_model
+from accord.backtest.weights import Institutions, all_capabilities, proposal_capabilities
 from accord.errors import AccordError
 from accord.models import registry
 
 BASELINE = "compromise"
+"""The model every row is compared with (paired bootstrap)."""
+NAIVE = "status_quo"
+"""The naive baseline every row is compared with as well."""
+REFERENCES = (BASELINE, NAIVE)
+IDENTICAL = 1e-9
+"""Forecasts closer than this on every scored issue make two rows duplicates."""
+JOINT_NOTE = {
+    "unit": "proposal: its issues are the dimensions of one problem (0-100, status quo = rp)",
+    "actors": "every actor involved in at least one issue of the proposal",
+    "uninvolved": "salience 0 and, as position, the issue's compromise mean (capability x "
+    "salience weighted mean of the involved actors' positions); it cannot move the exchange, "
+    "nash or kalai forecast, but can move smp's",
+    "capability": "one per actor and proposal: under votes, the regime that covers every state "
+    "involved in any of the proposal's issues",
+    "disagreement": "nash/kalai 'auto' use the status quo only when every issue of the "
+    "proposal has rp; otherwise each actor's worst point, for all its issues",
+}
 GROUPS: tuple[tuple[str, str, str], ...] = (
     ("procedure", "COD", "procedure=COD"),
     ("procedure", "CNS", "procedure=CNS"),
@@ -63,18 +90,58 @@ def _scores(
     seed: list[int],
     n_boot: int,
 ) -> dict[str, Any]:
-    """Return metrics (and paired differences to the baseline) of every model on ``mask``."""
+    """Return metrics and paired differences to the reference rows of every row on ``mask``."""
     sel = mask & np.isfinite(y)
     rs = Resamples.draw(proposals[sel], n_boot, seed)
-    base = np.abs(runs[BASELINE].forecast[sel] - y[sel])
+    ref = {r: np.abs(runs[r].forecast[sel] - y[sel]) for r in REFERENCES}
     out: dict[str, Any] = {"issues": int(sel.sum()), "proposals": len(set(proposals[sel]))}
     for name, run in runs.items():
         ae = np.abs(run.forecast[sel] - y[sel])
         entry: dict[str, Any] = {"metrics": summary(ae, rs)}
-        if name != BASELINE:
-            entry["vs_" + BASELINE] = summary(ae, rs, base_ae=base)
+        for r in REFERENCES:
+            if name != r:
+                entry["vs_" + r] = summary(ae, rs, base_ae=ref[r])
         out[name] = entry
     return out
+
+
+def identical(a: np.ndarray, b: np.ndarray, tol: float = IDENTICAL) -> bool:
+    """Return whether two forecast vectors agree: the same issues without a forecast, within tol."""
+    na, nb = np.isnan(a), np.isnan(b)
+    if not np.array_equal(na, nb):
+        return False
+    return bool(np.all(np.abs(a[~na] - b[~nb]) <= tol))
+
+
+def _duplicates(
+    runs: dict[str, ModelRun], scored: np.ndarray, mae: dict[str, float]
+) -> dict[str, str]:
+    """Return ``{row: the row it repeats}`` on the scored issues.
+
+    The reference rows come first, then the others by MAE and name; a row repeats the first
+    earlier row it equals.
+    """
+
+    def order(n: str) -> tuple[Any, ...]:
+        return (n not in REFERENCES, REFERENCES.index(n) if n in REFERENCES else 0, _key(mae, n))
+
+    kept: list[str] = []
+    out: dict[str, str] = {}
+    for name in sorted(runs, key=order):
+        twin = next(
+            (k for k in kept if identical(runs[name].forecast[scored], runs[k].forecast[scored])),
+            None,
+        )
+        if twin is None:
+            kept.append(name)
+        else:
+            out[name] = twin
+    return dict(sorted(out.items()))
+
+
+def _key(mae: dict[str, float], name: str) -> tuple[bool, float, str]:
+    v = mae[name]
+    return (not np.isfinite(v), v if np.isfinite(v) else 0.0, name)
 
 
 def run_backtest(
@@ -87,11 +154,14 @@ def run_backtest(
     n_boot: int = 2000,
     split: dict[str, Any] | None = None,
 ) -> Backtest:
-    """Run ``models`` (all registered by default; the baseline always) and score them."""
+    """Run ``models`` (all registered by default; ``compromise`` always) and score them.
+
+    The named baselines (``status_quo``) are always scored as well.
+    """
     if n_boot < 100:
         raise AccordError(f"use at least 100 bootstrap resamples, got {n_boot}")
     inst = institutions or Institutions()
-    names = list(dict.fromkeys(models or registry.names()))
+    names = [n for n in dict.fromkeys(models or registry.names()) if n not in BASELINES]
     for name in names:
         registry.model_class(name)
     if BASELINE not in names:
@@ -99,7 +169,21 @@ def run_backtest(
     issues = data.issues
     kept = {i.issue for i in issues}
     regimes, caps = all_capabilities(data, capability, inst)
-    runs = {name: run_model(name, issues, caps, seed=seed) for name in names}
+    joint_regimes, joint_caps = proposal_capabilities(data, capability, inst)
+    runs = {
+        name: run_model(name, issues, caps, seed=seed, joint_capabilities=joint_caps)
+        for name in names
+    }
+    start = time.perf_counter()
+    deals = deal_forecasts(issues, {n: runs[n].forecast for n in names}, joint_caps)
+    per_model = (time.perf_counter() - start) / max(len(names), 1)
+    for name in names:
+        runs[name + DEAL] = ModelRun(
+            name + DEAL, runs[name].params, deals[name + DEAL], per_model, joint=True
+        )
+    for name in BASELINES:
+        runs[name] = run_baseline(name, issues)
+    rows = list(runs)
     y = np.array([np.nan if i.outcome is None else i.outcome for i in issues])
     proposals = np.array([i.proposal for i in issues])
     everything = np.ones(len(issues), dtype=bool)
@@ -109,7 +193,11 @@ def run_backtest(
         mask = np.array([getattr(i, attr) == value for i in issues])
         if (mask & np.isfinite(y)).any():
             groups[label] = _scores(runs, y, proposals, mask, [seed, g], n_boot)
-    ranking = sorted(names, key=lambda n: (overall[n]["metrics"]["mae"]["value"], n))
+    mae = {n: overall[n]["metrics"]["mae"]["value"] for n in rows}
+    scored = np.isfinite(y)
+    duplicates = _duplicates(runs, scored, mae)
+    ranking = sorted((n for n in rows if n not in duplicates), key=lambda n: _key(mae, n))
+    joint_used = any(runs[n].joint for n in names)
     record = {
         "accord_version": __version__,
         "dataset": {
@@ -134,18 +222,47 @@ def run_backtest(
                 "interval": "95% percentile",
             },
             "baseline": BASELINE,
+            "naive_baseline": NAIVE,
+            "identical_within": IDENTICAL,
+            "joint_models": JOINT_NOTE,
         },
         "regimes": dict(sorted(Counter(regimes).items())),
+        "joint_regimes": [
+            {"issue": i.issue, "regime": r, "joint_regime": j}
+            for i, r, j in zip(issues, regimes, joint_regimes, strict=True)
+            if r != j and joint_used
+        ],
         "models": {
             n: {
                 "params": runs[n].params,
                 "context": list(runs[n].context),
                 "failures": runs[n].failures,
-                "missing": int(np.isnan(runs[n].forecast[np.isfinite(y)]).sum()),
+                "missing": int(np.isnan(runs[n].forecast[scored]).sum()),
+                "joint": runs[n].joint,
+                **({"identical_to": duplicates[n]} if n in duplicates else {}),
             }
             for n in names
         },
+        "deal_aware": {
+            n + DEAL: {
+                "of": n,
+                "description": DEAL_NOTE,
+                "missing": int(np.isnan(runs[n + DEAL].forecast[scored]).sum()),
+                **({"identical_to": duplicates[n + DEAL]} if n + DEAL in duplicates else {}),
+            }
+            for n in names
+        },
+        "baselines": {
+            n: {
+                "kind": "naive baseline (not a model)",
+                "description": BASELINES[n][0],
+                "missing": int(np.isnan(runs[n].forecast[scored]).sum()),
+                **({"identical_to": duplicates[n]} if n in duplicates else {}),
+            }
+            for n in BASELINES
+        },
         "ranking": ranking,
+        "duplicates": duplicates,
         "overall": overall,
         "groups": groups,
         "forecasts": [
@@ -155,7 +272,7 @@ def run_backtest(
                 "procedure": i.procedure,
                 "rule": i.rule,
                 "outcome": i.outcome,
-                "forecast": {n: float(runs[n].forecast[k]) for n in names},
+                "forecast": {n: float(runs[n].forecast[k]) for n in rows},
             }
             for k, i in enumerate(issues)
         ],

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from accord.backtest.deu import DeuData, DeuIssue
@@ -158,3 +158,38 @@ def all_capabilities(
     inst = inst or Institutions()
     pairs = [issue_capabilities(data, i, scheme, inst) for i in data.issues]
     return [p[0] for p in pairs], [p[1] for p in pairs]
+
+
+def proposal_capabilities(
+    data: DeuData, scheme: str, inst: Institutions | None = None
+) -> tuple[list[str], list[tuple[float, ...]]]:
+    """Return each issue's regime and capabilities as the joint models see them.
+
+    A joint model solves all issues of a proposal as one problem, so an actor has one capability
+    there. Under ``votes`` the regime of an issue depends on the states involved in it, and
+    issues of one proposal can fall under different regimes (a state that joined in 2004 is
+    involved in one issue of a proposal introduced before the enlargement but not in another):
+    the regime used for every issue of the proposal is then the one that applies to all the
+    states involved in any of its issues (the latest needed; :func:`regime_of` on the union).
+    ``equal`` and ``gdp`` are per actor, and the Parliament's multiple depends only on the
+    procedure (one per proposal), so they never differ within a proposal. Return values as
+    :func:`all_capabilities`, in each issue's own actor order.
+    """
+    inst = inst or Institutions()
+    union: dict[str, list[DeuIssue]] = {}
+    for i in data.issues:
+        union.setdefault(i.proposal, []).append(i)
+    regimes: list[str] = []
+    caps: list[tuple[float, ...]] = []
+    whole: dict[str, tuple[str, dict[str, float]]] = {}
+    for i in data.issues:
+        if i.proposal not in whole:
+            members = union[i.proposal]
+            actors = tuple(dict.fromkeys(a for m in members for a in m.actors))
+            merged = replace(members[0], actors=actors)
+            name, values = issue_capabilities(data, merged, scheme, inst)
+            whole[i.proposal] = (name, dict(zip(actors, values, strict=True)))
+        name, table = whole[i.proposal]
+        regimes.append(name)
+        caps.append(tuple(table[a] for a in i.actors))
+    return regimes, caps

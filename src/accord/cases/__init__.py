@@ -7,9 +7,19 @@
 
 from accord.cases.library import Case, cases_dir, load, load_outcome, names
 from accord.cases.outcome import Outcome
-from accord.cases.report import CaseReport, IssueVerdict, report_all, report_case, scoreboard
+from accord.cases.report import (
+    DEFAULT_DRAWS,
+    STATUS_QUO,
+    CaseReport,
+    IssueVerdict,
+    report_all,
+    report_case,
+    scoreboard,
+)
 
 __all__ = [
+    "DEFAULT_DRAWS",
+    "STATUS_QUO",
     "Case",
     "CaseReport",
     "IssueVerdict",

@@ -57,7 +57,11 @@ def deu(
         "votes", "--capability", "-c", help=f"Capability of states: {', '.join(SCHEMES)}."
     ),
     models: list[str] = typer.Option(
-        ["all"], "--models", "-m", help="Model names (repeatable or comma-separated), or 'all'."
+        ["all"],
+        "--models",
+        "-m",
+        help="Model names (repeatable or comma-separated), or 'all'; compromise and the "
+        "status_quo baseline are always scored.",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the JSON record."),
     out: Path | None = typer.Option(
@@ -75,6 +79,13 @@ def deu(
     ),
 ) -> None:
     """Forecast every DEU issue with every model and rank the models by error.
+
+    Joint models that actors without a say cannot move (exchange, nash, kalai) solve the issues
+    of a proposal together; every model also gets a deal-aware row (model+deal): its forecast
+    moved into what the decision rule (QMV or unanimity; the Parliament under codecision)
+    can adopt, the reference point where nothing can be.
+
+    Every row is compared with compromise and with the baseline status_quo (nothing changes).
 
     Examples:
       accord backtest deu

@@ -11,6 +11,7 @@ from accord import cases as library
 from accord.cli import render
 from accord.forecast import build_models, forecast, parse_params
 from accord.process import compare as compare_designs
+from accord.process.compare import DEFAULT_MODEL
 
 app = typer.Typer(help="The seed cases: list, show, run, and compare with what happened.")
 
@@ -112,7 +113,7 @@ def run(
     fc = forecast(case.scenario, models, seed=seed)
     comparison = None
     if designs and case.designs:
-        mdl = models[0] if model != ["all"] else build_models(["compromise"])[0]
+        mdl = models[0] if model != ["all"] else build_models([DEFAULT_MODEL])[0]
         comparison = compare_designs(case.scenario, case.designs.designs, mdl, seed=seed)
     if as_json:
         data = fc.to_dict()
@@ -144,24 +145,30 @@ def run(
 def report(
     case: list[str] | None = typer.Argument(None, help="Case ids (default: every case)."),
     model: list[str] = typer.Option(["all"], "--model", "-m", help="Model name(s) or 'all'."),
+    draws: int = typer.Option(
+        library.DEFAULT_DRAWS, "--draws", "-n", help="Draws of the deal-aware forecasts."
+    ),
     seed: int = typer.Option(0, "--seed", help="Random seed."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Compare each case's forecasts with what happened next, and say where models were wrong.
 
-    A forecast is right when it lies within 10% of the scale of the coded outcome (or inside the
-    outcome's uncertainty range), close within 25%, wrong beyond.
+    Every model is scored on its own forecast and on its deal-aware forecast (model+deal: the
+    expected outcome P(deal) x settlement + (1 - P(deal)) x no-deal outcome over random draws),
+    beside the naive baseline status_quo (nothing changes). A forecast is right when it lies
+    within 10% of the scale of the coded outcome (or inside the outcome's uncertainty range),
+    close within 25%, wrong beyond.
 
     Example:
       accord cases report -m compromise -m bdm
 
     """
     reports = (
-        [library.report_case(c, model, seed) for c in case]
+        [library.report_case(c, model, seed, draws) for c in case]
         if case
-        else library.report_all(model, seed)
+        else library.report_all(model, seed, draws)
     )
-    board = library.scoreboard(reports)
+    board = library.scoreboard(reports, seed)
     if as_json:
         typer.echo(
             render.dumps(
@@ -177,38 +184,69 @@ def report(
                         for r in reports
                     ],
                     "scoreboard": board,
+                    "draws": draws,
+                    "seed": seed,
                 }
             )
         )
         return
     out = render.console()
+    mark = {"right": "[green]✓[/]", "close": "[yellow]~[/]", "wrong": "[red]✗[/]"}
     for r in reports:
-        models = list(dict.fromkeys(v.model for v in r.verdicts))
-        t = Table(title=f"{r.case}: {r.title}", title_justify="left")
+        names = list(dict.fromkeys(v.model for v in r.verdicts))
+        models = [m for m in names if m != library.STATUS_QUO and not m.endswith("+deal")]
+        t = Table(
+            title=f"{r.case}: {r.title}",
+            caption="each model: its own forecast → its deal-aware forecast (expected outcome)",
+            title_justify="left",
+        )
         t.add_column("issue", style="bold")
         t.add_column("happened", justify="right")
+        t.add_column("status quo", justify="right")
+        t.add_column("P(deal)", justify="right")
         for m in models:
             t.add_column(m, justify="right")
         for issue in dict.fromkeys(v.issue for v in r.verdicts):
             vs = {v.model: v for v in r.verdicts if v.issue == issue}
             first = next(iter(vs.values()))
-            mark = {"right": "[green]✓[/]", "close": "[yellow]~[/]", "wrong": "[red]✗[/]"}
+            sq = vs.get(library.STATUS_QUO)
+            p_deal = next((v.p_deal for v in vs.values() if v.p_deal is not None), None)
+            cells = []
+            for m in models:
+                raw, deal = vs.get(m), vs.get(m + "+deal")
+                cell = f"{render.fmt(raw.forecast)} {mark[raw.verdict]}" if raw else "–"
+                if deal is not None:
+                    cell += f" → {render.fmt(deal.forecast)} {mark[deal.verdict]}"
+                cells.append(cell)
             t.add_row(
                 f"{issue}\n[dim]by {first.by}[/]",
                 render.fmt(first.outcome),
-                *(f"{render.fmt(vs[m].forecast)} {mark[vs[m].verdict]}" for m in models),
+                f"{render.fmt(sq.forecast)} {mark[sq.verdict]}" if sq else "–",
+                "–" if p_deal is None else f"{p_deal:.0%}",
+                *cells,
             )
         out.print(t)
         out.print(f"[dim]What happened:[/] {' '.join(r.outcome.summary.split())}")
         for v in r.verdicts:
-            if v.verdict == "wrong":
+            if v.verdict == "wrong" and not v.model.endswith("+deal"):
                 out.print(f"  [red]✗[/] {v.sentence()}")
-    s = Table(title="Scoreboard over all cases", title_justify="left")
-    for col in ("model", "issues", "right", "close", "wrong", "mean error"):
+    s = Table(
+        title="Scoreboard over all cases",
+        caption=(
+            "Δ vs status quo: paired difference of the mean error (share of scale; negative = "
+            "better than nothing changes) with a 95% bootstrap interval over issues"
+        ),
+        title_justify="left",
+    )
+    for col in ("model", "issues", "right", "close", "wrong", "mean error", "Δ vs status quo"):
         s.add_column(col, justify="left" if col == "model" else "right")
     for row in board:
+        d = row["vs_status_quo"]
+        delta = (
+            "(baseline)" if d is None else (f"{d['value']:+.0%} [{d['lo']:+.0%}, {d['hi']:+.0%}]")
+        )
         s.add_row(
             row["model"], str(row["issues"]), str(row["right"]), str(row["close"]),
-            str(row["wrong"]), f"{row['mean_error_share']:.0%} of scale",
+            str(row["wrong"]), f"{row['mean_error_share']:.0%} of scale", delta,
         )  # fmt: skip
     out.print(s)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from accord import scenario as scenario_io
@@ -12,6 +13,7 @@ from accord.cli import render
 from accord.forecast import build_models, parse_params
 from accord.process import compare as compare_designs
 from accord.process import declared_blocs, find_blocs, load_designs
+from accord.process.compare import DEFAULT_MODEL
 from accord.store import save_run
 
 
@@ -25,9 +27,21 @@ def compare(
     scenario: Path = typer.Argument(..., help="Scenario file.", show_default=False),
     designs: Path = typer.Option(..., "--designs", "-d", help="Designs file (YAML)."),
     model: str = typer.Option(
-        "compromise", "--model", "-m", help="Model to run every design with."
+        DEFAULT_MODEL, "--model", "-m", help="Model to run every design with (see docs/process.md)."
     ),
     param: list[str] = typer.Option([], "--param", "-p", help="Model parameter key=value."),
+    draws: int | None = typer.Option(
+        None,
+        "--draws",
+        "-n",
+        help="Run every design on the same N random draws of the uncertain inputs.",
+    ),
+    spread: float | None = typer.Option(
+        None, "--spread", help="With --draws: give unranged inputs a range of ± this x scale."
+    ),
+    bloc_correlation: float = typer.Option(
+        0.0, "--bloc-correlation", help="With --draws: correlation of draws within a bloc."
+    ),
     tolerance: float = typer.Option(
         0.1, "--tolerance", help="Agreement tolerance as a fraction of each issue's scale."
     ),
@@ -39,10 +53,17 @@ def compare(
 ) -> None:
     """Compare process designs side by side (a baseline design is always included).
 
-    One row per design: the forecast on each issue, rounds, breadth of agreement, spoiler risk
-    and whether the outcome survives the excluded actors' return.
+    Per design and issue: the model's forecast, P(deal), the expected outcome (the settlement
+    where there is a deal, the no-deal outcome where there is none) with its 95% interval, and
+    the paired difference to the baseline (marked as noise when its interval contains 0); then
+    per design whether every issue settles, stability, spoiler risk and breadth. With --draws
+    every design runs on the same draws (common random numbers).
 
-    Example:
+    Examples:
+      accord compare cases/syria-2015-vienna.yaml -d cases/syria-2015-vienna.designs.yaml
+
+      accord compare cases/syria-2015-vienna.yaml -d cases/syria-2015-vienna.designs.yaml -n 1000
+
       accord compare cases/syria-2015-vienna.yaml -d cases/syria-2015-vienna.designs.yaml -m bdm
 
     """
@@ -51,7 +72,16 @@ def compare(
     scn = scenario_io.load(scenario)
     design_set = load_designs(designs, scenario=scn)
     (mdl,) = build_models([model], parse_params(param))
-    result = compare_designs(scn, design_set.designs, mdl, tolerance=tolerance, seed=seed)
+    result = compare_designs(
+        scn,
+        design_set.designs,
+        mdl,
+        tolerance=tolerance,
+        seed=seed,
+        draws=draws,
+        spread=spread,
+        bloc_correlation=bloc_correlation,
+    )
     record = result.to_dict()
     render.saved(
         save_run("compare", record, scenario=scn, designs=design_set, seed=seed, store=store)
@@ -59,40 +89,13 @@ def compare(
     if as_json:
         typer.echo(render.dumps(record))
         return
-    table = result.table()
+    from accord.cli.deal_render import comparison_view
+
     out = render.console()
-    grid = Table(
-        title=f"{scn.title}: designs compared with '{mdl.name}'",
-        caption=(
-            f"breadth = capability x salience weighted share of stakes within {tolerance:.0%} of "
-            "the outcome; "
-            "spoiler risk = capability x salience x distance of those outside or far (0-1); "
-            "stable = outcome moves less than the tolerance when the excluded return"
-        ),
-        title_justify="left",
-    )
-    grid.add_column("Design", style="bold", no_wrap=True)
-    for issue in scn.issues:
-        grid.add_column(issue.id, justify="right")
-    for col in ("Rounds", "Breadth", "Spoiler risk", "Stable (shift)"):
-        grid.add_column(col, justify="right")
+    out.print(comparison_view(result, tolerance))
     for run in result.runs:
-        rows = table[table["design"] == run.design.id].set_index("issue")
-        overall = rows.loc["all"].to_dict()
-        forecasts = rows["forecast"].astype(float).to_dict()
-        cells = [render.fmt(forecasts[i.id]) for i in scn.issues]
-        shift = float(overall["stability_shift"])
-        cells += [
-            f"{overall['rounds']:.0f}",
-            f"{overall['breadth']:.2f}",
-            f"{overall['spoiler_risk']:.2f}",
-            f"{'yes' if overall['stable'] else 'no'} ({shift:.1f})",
-        ]
-        grid.add_row(run.design.id, *cells)
-    out.print(grid)
-    for run in result.runs:
-        source = f" [dim]({run.design.source})[/]" if run.design.source else ""
-        out.print(f"[bold]{run.design.id}[/]: {run.design.name}{source}")
+        source = f" [dim]({escape(run.design.source)})[/]" if run.design.source else ""
+        out.print(f"[bold]{run.design.id}[/]: {escape(run.design.name)}{source}")
 
 
 def blocs(

@@ -57,10 +57,14 @@ def report(
         ["all"],
         "--model",
         "-m",
-        help="Model name(s) or 'all'; the first is the lead model (ignored for a saved run).",
+        help="Model name(s) or 'all'; the first is the lead model; a case's designs are "
+        "compared with 'nash' unless one model is named (ignored for a saved run).",
     ),
     draws: int = typer.Option(
-        DEFAULT_DRAWS, "--draws", help="Monte Carlo draws with the lead model (0: none)."
+        DEFAULT_DRAWS,
+        "--draws",
+        help="Random draws of the uncertain inputs: Monte Carlo with the lead model, every "
+        "model's chance of a deal and a case's design comparison (0: the coded values only).",
     ),
     actor: str | None = typer.Option(
         None, "--actor", "-a", help="Show this actor's levers (an actor id)."
@@ -71,12 +75,14 @@ def report(
     ),
     charts: bool = typer.Option(True, "--charts/--no-charts", help="Draw the charts."),
 ) -> None:
-    """Write one report: scenario, sources, forecasts, trajectories, uncertainty and levers.
+    """Write one report: will they settle, scenario, sources, forecasts, uncertainty, levers.
 
-    HTML is a single self-contained file (inline CSS and SVG charts, no scripts, nothing
-    fetched from the network); the same inputs give the same bytes. For a case the report adds
-    its process designs and, when recorded, what happened next. Markdown (`--format md`) puts
-    its charts as SVG files in a `NAME_files` folder beside it.
+    The report opens with the answer: per issue the chance of a deal, who blocks it, what it
+    would take and each model's expected outcome. HTML is a single self-contained file (inline
+    CSS and SVG charts, no scripts, nothing fetched from the network); the same inputs give the
+    same bytes. For a case the report adds its process designs and, when recorded, what
+    happened next. Markdown (`--format md`) puts its charts as SVG files in a `NAME_files`
+    folder beside it.
 
     Examples:
       accord report syria-2015-vienna -o vienna.html --actor usa

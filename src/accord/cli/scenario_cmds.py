@@ -31,7 +31,7 @@ def run(
         None, "--rounds", "-r", help="Most rounds for iterative models (bdm, smp)."
     ),
     param: list[str] = typer.Option(
-        [], "--param", "-p", help="Model parameter key=value (repeatable), e.g. variant=paper."
+        [], "--param", "-p", help="Model parameter key=value (repeatable), e.g. variant=scholz."
     ),
     seed: int = typer.Option(0, "--seed", help="Random seed (recorded in the result)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
@@ -41,23 +41,63 @@ def run(
     store: str | None = typer.Option(
         None, "--store", help="Run store: SQLite file or SQLAlchemy URL; 'off' saves nothing."
     ),
+    deal: bool = typer.Option(
+        False,
+        "--deal",
+        help="Will they settle? P(deal), blockers, concessions and the expected outcome.",
+    ),
+    draws: int = typer.Option(
+        1000, "--draws", "-n", help="With --deal: random draws of the uncertain inputs."
+    ),
+    linked: bool = typer.Option(
+        False, "--linked", help="With --deal: all issues as one package (default: one by one)."
+    ),
+    spread: float | None = typer.Option(
+        None, "--spread", help="With --deal: give unranged inputs a range of ± this x scale."
+    ),
 ) -> None:
     """Forecast a scenario with one or more models.
+
+    With --deal, also whether the negotiation settles at all: every model runs on the same
+    random draws of the uncertain inputs (outside options included), and the agreement analysis
+    says in how many of them a zone of agreement exists, who blocks it and what it would take;
+    each model's forecast becomes P(deal) x settlement + (1 - P(deal)) x no-deal outcome.
 
     Examples:
       accord run cases/syria-2015-vienna.yaml
 
-      accord run cases/syria-2015-vienna.yaml -m bdm -r 8 -p variant=paper --json
+      accord run cases/syria-2015-vienna.yaml --deal --draws 2000
+
+      accord run cases/syria-2015-vienna.yaml -m bdm -r 8 -p variant=scholz --json
 
     """
     scn = scenario_io.load(scenario)
-    fc = forecast(scn, build_models(model, parse_params(param), rounds), seed=seed)
+    chosen = build_models(model, parse_params(param), rounds)
+    fc = forecast(scn, chosen, seed=seed)
     record = fc.to_dict()
+    deal_result = None
+    if deal:
+        from accord.analysis.deal import deal_forecast
+
+        deal_result = deal_forecast(
+            scn,
+            chosen,
+            draws=draws,
+            seed=seed,
+            tracks=[scn.issue_ids] if linked else None,
+            spread=spread,
+        )
+        record["deal"] = deal_result.to_dict()
     render.saved(save_run("run", record, scenario=scn, seed=seed, store=store))
     if as_json:
         typer.echo(render.dumps(record))
         return
     out = render.console()
+    if deal_result is not None:
+        from accord.cli.deal_render import deal_view
+
+        out.print(deal_view(deal_result))
+        return
     out.print(render.forecast_table(fc))
     if positions:
         for k in range(len(scn.issues)):

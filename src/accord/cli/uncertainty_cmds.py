@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console, Group
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -22,7 +23,7 @@ from rich.text import Text
 from accord import scenario as scenario_io
 from accord.analysis import montecarlo
 from accord.analysis.inputs import uncertain_inputs
-from accord.analysis.montecarlo import IssueSummary, MonteCarloResult
+from accord.analysis.montecarlo import IssueDealSummary, IssueSummary, MonteCarloResult
 from accord.analysis.parallel import DaskRunner, check_workers, dask_client
 from accord.analysis.sampling import check_correlation
 from accord.atomic import write_atomic
@@ -66,6 +67,12 @@ def mc(
     bins: int = typer.Option(montecarlo.DEFAULT_BINS, "--bins", help="Histogram bins."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+    deal: bool = typer.Option(
+        False, "--deal", help="Also P(deal), the settlement and the deal-aware outcome per issue."
+    ),
+    linked: bool = typer.Option(
+        False, "--linked", help="With --deal: all issues as one package (default: one by one)."
+    ),
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Also write the JSON result to this file (at the end)."
     ),
@@ -78,8 +85,13 @@ def mc(
     Every capability, position and salience with a range in the scenario is drawn from its
     distribution (uniform, triangular or pert); --spread gives the others a range too.
 
+    With --deal every draw also gets the agreement analysis: P(deal), where they settle if they
+    settle, the deal-aware outcome (settlement or no-deal outcome) and who blocks.
+
     Examples:
       accord mc cases/syria-2015-vienna.yaml --model bdm --draws 10000 --seed 7
+
+      accord mc cases/syria-2015-vienna.yaml --model nash --deal
 
       accord mc cases/syria-2015-vienna.yaml -n 100000 --workers 4 --bloc-correlation 0.5
 
@@ -107,6 +119,8 @@ def mc(
             spread=spread,
             bins=bins,
             progress=advance,
+            deal=deal,
+            tracks=[scn.issue_ids] if linked else None,
         )
         if workers is None and scheduler is None:
             result = run()
@@ -152,9 +166,30 @@ def summary_view(result: MonteCarloResult, n_inputs: int, where: str) -> Group:
             f"chunks of {p.chunk:,} ({where})[/]"
         )
     ]
+    deals = {d.issue: d for d in result.deals}
     for summary in result.summaries:
         parts.extend(issue_view(summary))
+        if summary.issue in deals:
+            parts.append(deal_line(deals[summary.issue]))
     return Group(*parts)
+
+
+def deal_line(d: IssueDealSummary) -> Text:
+    """Return the deal-aware summary of one issue in two lines."""
+    f = render.fmt
+    e = d.expected
+    settle = (
+        f"settlement if they settle: mean {f(d.settlement.mean)}, 95% "
+        f"[{f(d.settlement.interval95[0])}, {f(d.settlement.interval95[1])}]"
+        if d.settlement is not None
+        else "they never settle"
+    )
+    who = ", ".join(f"{a} ({h:.0%})" for a, h, _ in d.blockers[:3]) or "nobody"
+    return Text.from_markup(
+        f"[bold]P(deal) {d.p_deal:.1%}[/]; {settle}\n"
+        f"deal-aware outcome: mean {f(e.mean)}, median {f(e.median)}, 95% "
+        f"[{f(e.interval95[0])}, {f(e.interval95[1])}]; blocked most often by {escape(who)}"
+    )
 
 
 def issue_view(s: IssueSummary) -> list[Text | Table]:

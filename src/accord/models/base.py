@@ -251,6 +251,13 @@ class Model(ABC):
     Parameters: ClassVar[type[Params]] = NoParams
     joint: ClassVar[bool] = False
     """True when the model solves all issues jointly (a multi-dimensional space)."""
+    aggregation_consistent: ClassVar[bool] = False
+    """True when the forecast pools positions linearly, so that a forum's adopted outcome
+    weighs exactly as its members did (staging cannot change the forecast)."""
+    indifferent_neutral: ClassVar[bool] = True
+    """True when an actor with salience 0 on an issue cannot move the forecast of that issue,
+    wherever its position (checked for every model by the shared model tests). A joint model
+    needs it to see issues that involve different actors as one problem (the DEU backtest)."""
 
     def __init__(self, **params: Any) -> None:
         try:

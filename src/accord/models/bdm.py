@@ -48,8 +48,9 @@ EVENT_ACTOR_LIMIT = 100
 class BdmParams(Params):
     """Parameters of the BDM model.
 
-    variant : "scholz" (the published reconstruction, reproduces its EC table) or "paper"
-        (the equations as printed).
+    variant : "paper" (the default: the equations as printed; mirror-symmetric) or "scholz"
+        (the published reconstruction, reproduces its EC table; its choice rule prefers
+        offers from the left, so it is not mirror-symmetric).
     q : the probability Q that the status quo persists if nobody challenges, in [0, 1].
     rounds : the most rounds to play.
     tol : a row stops once no position moves more than ``tol`` x R in a round.
@@ -57,7 +58,7 @@ class BdmParams(Params):
         positions ("positions").
     """
 
-    variant: Literal["scholz", "paper"] = "scholz"
+    variant: Literal["scholz", "paper"] = "paper"
     q: float = Field(default=1.0, ge=0.0, le=1.0)
     rounds: int = Field(default=8, ge=1, le=1000)
     tol: float = Field(default=1e-6, ge=0.0)
@@ -218,9 +219,7 @@ def _events(
     """
     offers, order = out.offers, out.order
     made = offers.kind != NO_OFFER
-    accepted = np.zeros_like(made)
-    rr, ii = np.nonzero(out.chosen >= 0)
-    accepted[rr, ii, out.chosen[rr, ii]] = True
+    accepted = out.accepted
     rows, slot_i, slot_j = np.nonzero(made if all_offers else accepted)
     actor = order[rows, slot_i]
     counterpart = order[rows, slot_j]
@@ -258,6 +257,7 @@ class Bdm(PerIssueModel):
         "Making, Yale UP; Scholz, Calbert & Smith (2011), J. Theoretical Politics 23(4)."
     )
     Parameters = BdmParams
+    indifferent_neutral = False  # an actor without salience still challenges and is challenged
 
     def _solve(self, batch: IssueBatch, rng: np.random.Generator) -> IssueOutput:
         """Solve a flat batch of one-issue problems (deterministic: ``rng`` is unused)."""

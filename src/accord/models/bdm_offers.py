@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
+BoolArray = NDArray[np.bool_]
 
 EU_TOL = 1e-12
 """``u > v`` between expected utilities means ``u > v + EU_TOL`` (and ``u > 0``: ``u > EU_TOL``)."""
@@ -97,44 +98,58 @@ def paper_offers(x: FloatArray, e: FloatArray) -> Offers:
     return Offers(kind.astype(np.int8), target, mine, theirs)
 
 
-def _best(score: FloatArray, allowed: NDArray[np.bool_], slack: FloatArray) -> IntArray:
-    """Return, per actor, the first allowed j whose score is within ``slack`` of the lowest.
+def _ties(score: FloatArray, allowed: BoolArray, slack: FloatArray) -> BoolArray:
+    """Return, per actor, the allowed offers whose score is within ``slack`` of the lowest.
 
-    With the actors sorted by position, "first" is the lowest-positioned counterpart (then
-    the lowest index). -1 where nothing is allowed. ``slack`` is (B,).
+    ``score`` and ``allowed`` are (B, n, n); ``slack`` is (B,). All False where nothing is
+    allowed.
     """
     masked = np.where(allowed, score, np.inf)
     low = masked.min(axis=2, keepdims=True)
-    near = masked <= low + slack[:, None, None]
-    first = np.argmax(near, axis=2)
-    return np.where(np.isfinite(low[:, :, 0]), first, -1)
+    return allowed & (masked <= low + slack[:, None, None])
 
 
-def scholz_choice(x: FloatArray, offers: Offers, gap: FloatArray, big_r: FloatArray) -> IntArray:
-    """Return the counterpart each actor accepts, (B, n), -1 for none (spec step 8).
+def scholz_choice(x: FloatArray, offers: Offers, gap: FloatArray, big_r: FloatArray) -> BoolArray:
+    """Return the offers each actor takes, (B, n, n) (spec step 8); several when tied.
 
-    The nearest confrontation offer (``gap`` = |x_i - x_j|) if there is any; else the
-    compromise whose point ``(|a| x_i + |b| x_j) / (|a| + |b|)`` is lowest:
-    ``lowest_point_quirk``, kept on purpose because the reconstruction does it.
+    The nearest confrontation offers (``gap`` = |x_i - x_j|) if there are any; else the
+    compromises whose point ``(|a| x_i + |b| x_j) / (|a| + |b|)`` is lowest:
+    ``lowest_point_quirk``, kept on purpose because the reconstruction does it (it prefers
+    offers from the left, so this variant is not mirror-symmetric). Ties: :func:`take_offers`.
     """
     slack = CHOICE_TOL * big_r
-    nearest = _best(gap, offers.kind == CONFRONTATION, slack)
+    nearest = _ties(gap, offers.kind == CONFRONTATION, slack)
     a, b = offers.eu_actor, offers.eu_counterpart
     with np.errstate(divide="ignore", invalid="ignore"):
         # where a compromise is offered a < 0 < b, so |a| x_i + |b| x_j = b x_j - a x_i
         point = (b * x[:, None, :] - a * x[:, :, None]) / (b - a)
-    lowest_point_quirk = _best(point, offers.kind == COMPROMISE, slack)
-    return np.where(nearest >= 0, nearest, lowest_point_quirk)
+    lowest_point_quirk = _ties(point, offers.kind == COMPROMISE, slack)
+    return np.where(nearest.any(axis=2, keepdims=True), nearest, lowest_point_quirk)
 
 
-def least_move_choice(x: FloatArray, offers: Offers, big_r: FloatArray) -> IntArray:
-    """Return the counterpart whose offer moves each actor least, (B, n), -1 for none."""
+def least_move_choice(x: FloatArray, offers: Offers, big_r: FloatArray) -> BoolArray:
+    """Return the offers that move each actor least, (B, n, n); several when tied.
+
+    Offers whose moves lie within ``CHOICE_TOL`` x R of the smallest are equally good; see
+    :func:`take_offers` for where taking them leaves the actor.
+    """
     gap = np.abs(offers.target - x[:, :, None])
-    return _best(gap, offers.kind != NO_OFFER, CHOICE_TOL * big_r)
+    return _ties(gap, offers.kind != NO_OFFER, CHOICE_TOL * big_r)
 
 
-def take_choice(x: FloatArray, offers: Offers, chosen: IntArray) -> FloatArray:
-    """Return the new positions: the chosen offer's target, or the old position for -1."""
-    idx = np.maximum(chosen, 0)[:, :, None]
-    moved = np.take_along_axis(offers.target, idx, axis=2)[:, :, 0]
-    return np.where(chosen >= 0, moved, x)
+def take_offers(x: FloatArray, offers: Offers, taken: BoolArray, big_r: FloatArray) -> FloatArray:
+    """Return the new positions when each actor takes the (equally good) offers in ``taken``.
+
+    An actor moves to the midpoint of the lowest and highest taken targets, and stays put when
+    it takes none. With a single target (or several equal ones) that is the target itself; two
+    equally good offers at equal distances on both sides of the actor cancel, and it stays
+    exactly where it is (a midpoint within ``CHOICE_TOL`` x R of the old position is snapped to
+    it). Unlike "the lowest-positioned counterpart", the rule treats both ends of the scale
+    alike: mirroring every position mirrors the move.
+    """
+    some = taken.any(axis=2)
+    lowest = np.where(some, np.where(taken, offers.target, np.inf).min(axis=2), x)
+    highest = np.where(some, np.where(taken, offers.target, -np.inf).max(axis=2), x)
+    middle = 0.5 * (lowest + highest)  # exactly t when every taken target is t
+    cancel = np.abs((lowest - x) + (highest - x)) <= (2 * CHOICE_TOL * big_r)[:, None]
+    return np.where(cancel, x, middle)

@@ -5,10 +5,11 @@ risk exponents from the danger each actor faces (every r = 1), vote probabilitie
 exponents, expected utilities, offers, and one simultaneous move.
 
 A round works on the actors sorted by position (stable, so equal positions keep index order):
-the voters nearer to one position than another are then a contiguous run, and "first in
-sorted order" is the tie rule among equally good offers (the lowest-positioned counterpart,
-then the lowest index). The new positions are returned in the caller's actor order; the
-offers and choices stay in sorted order, with ``order`` to map them back.
+the voters nearer to one position than another are then a contiguous run. An actor with
+several equally good offers takes them all and moves to the midpoint of their targets (see
+:func:`~accord.models.bdm_offers.take_offers`), so the sort order decides nothing. The new
+positions are returned in the caller's actor order; the offers and choices stay in sorted
+order, with ``order`` to map them back.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from accord.models.bdm_offers import (
     paper_offers,
     scholz_choice,
     scholz_offers,
-    take_choice,
+    take_offers,
 )
 from accord.models.bdm_utility import challenge_eu, danger, own_eyes_eu, risk_exponents, stakes
 from accord.models.bdm_votes import Geometry, preference_sums, probabilities
@@ -39,14 +40,14 @@ class RoundOutcome:
 
     position : (B, n) new positions, caller's actor order.
     order : (B, n) the sort order used: sorted slot t holds actor ``order[b, t]``.
-    offers : offers between sorted slots, (B, n, n); chosen : (B, n) accepted counterpart
-        slot per slot (-1 none); risk : (B, n) risk exponents per slot.
+    offers : offers between sorted slots, (B, n, n); accepted : (B, n, n) the offers each slot
+        took (several when equally good); risk : (B, n) risk exponents per slot.
     """
 
     position: FloatArray
     order: IntArray
     offers: Offers
-    chosen: IntArray
+    accepted: NDArray[np.bool_]
     risk: FloatArray
 
 
@@ -77,13 +78,13 @@ def play_round(
     st = stakes(geo, r)
     if paper:
         offers = paper_offers(xs, own_eyes_eu(xs, ss, p, st, q, big_r, median))
-        chosen = least_move_choice(xs, offers, big_r)
+        accepted = least_move_choice(xs, offers, big_r)
     else:
         a = own_eyes_eu(xs, ss, p, st, q, big_r, None)  # EU_i(i, j)
         # EU_i(j, i): j challenges i (target salience s_i, P_ji), seen with i's exponent r_i
         b = challenge_eu(st, ss[:, :, None], p.transpose(0, 2, 1), q)
         offers = scholz_offers(xs, a, b)
-        chosen = scholz_choice(xs, offers, geo.gap, big_r)
+        accepted = scholz_choice(xs, offers, geo.gap, big_r)
     new = np.empty_like(x)
-    np.put_along_axis(new, order, take_choice(xs, offers, chosen), axis=1)
-    return RoundOutcome(new, order, offers, chosen, r)
+    np.put_along_axis(new, order, take_offers(xs, offers, accepted, big_r), axis=1)
+    return RoundOutcome(new, order, offers, accepted, r)

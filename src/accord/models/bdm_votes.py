@@ -134,17 +134,23 @@ def probabilities(top: FloatArray, variant: str) -> FloatArray:
 
 
 def median_walk(x: FloatArray, w: FloatArray, big_r: FloatArray) -> FloatArray:
-    """Return the spec's median (step 2) of each row, vectorised.
+    """Return the spec's median (step 2) of each row, vectorised, ties to the midpoint.
 
     With every r = 1 the vote margin of a over b is F(b) - F(a) with the convex function
-    F(y) = sum_k w_k |x_k - y| / R, so the walk over ascending positions ends on the lowest
-    position whose F is (within ``MEDIAN_TOL``) minimal: that is what is computed here.
+    F(y) = sum_k w_k |x_k - y| / R. The positions whose F is (within ``MEDIAN_TOL``) minimal
+    are the tied medians: a single position, or, when the weight splits evenly, every position
+    from the lower to the upper weighted median (F is flat between them). The spec's walk over
+    ascending positions ends on the lowest of them, the same walk downwards on the highest; the
+    median is the midpoint of the two, which does not depend on which end of the scale is low
+    (and is the weighted median of :mod:`accord.models.weights`).
     """
     dist = np.abs(x[:, :, None] - x[:, None, :]) / big_r[:, None, None]
     f = (w[:, :, None] * dist).sum(axis=1)  # F at each actor's position
     slack = MEDIAN_TOL * w.sum(axis=1, keepdims=True)
     near = f <= f.min(axis=1, keepdims=True) + slack
-    return np.where(near, x, np.inf).min(axis=1)
+    lowest = np.where(near, x, np.inf).min(axis=1)
+    highest = np.where(near, x, -np.inf).max(axis=1)
+    return 0.5 * (lowest + highest)  # exactly the position when only one is tied
 
 
 def weighted_mean(x: FloatArray, w: FloatArray) -> FloatArray:

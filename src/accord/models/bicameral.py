@@ -26,6 +26,9 @@ from accord.models.base import Model, Output, Params
 from accord.models.registry import register
 from accord.scenario.arrays import ScenarioArrays
 
+SNAP_TOL = 1e-12
+"""With ``snap`` > 0, means within this fraction of the scale width beyond the limit still snap."""
+
 
 class BicameralParams(Params):
     """Parameters of the bicameral compromise.
@@ -93,7 +96,10 @@ class Bicameral(Model):
         w = bicameral_weights(arrays.capability, arrays.salience, p.salience_power, index, p.share)
         mean = (w * arrays.position).sum(axis=1) / w.sum(axis=1)
         lo, hi = arrays.scale_min, arrays.scale_max
-        reach = p.snap * (hi - lo)
+        # A mean within SNAP_TOL of the snap limit snaps, at both ends alike: rounding noise
+        # differs between the ends, so without it a mean exactly at the limit could snap at
+        # one end and not at the other (mirroring the scale would not mirror the forecast).
+        reach = (p.snap + SNAP_TOL) * (hi - lo) if p.snap > 0 else np.zeros_like(lo)
         forecast = np.where(mean <= lo + reach, lo, np.where(mean >= hi - reach, hi, mean))
         forecast = np.clip(forecast, lo, hi)
         diagnostics: dict[str, Any] = {

@@ -21,6 +21,7 @@ class Compromise(PerIssueModel):
     name = "compromise"
     summary = "Achen's compromise model: the capability x salience weighted mean of positions."
     reference = "Achen (2006), in Thomson et al., The European Union Decides, Cambridge UP."
+    aggregation_consistent = True
 
     def _solve(self, batch: IssueBatch, rng: np.random.Generator) -> IssueOutput:
         w = effective_weight(batch.capability, batch.salience)

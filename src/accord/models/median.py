@@ -4,6 +4,11 @@ Black (1948) for the median voter theorem; as a forecasting model of EU decision
 Thomson et al. (2006), *The European Union Decides*. In one dimension the weighted median
 of the actors' positions is the Condorcet winner among them whenever one exists; the model
 checks this and reports the Condorcet winner (NaN when there is none) in its diagnostics.
+
+An even split (exactly half the weight at or below a position) has no Condorcet winner: the
+lower and upper medians tie with each other. The forecast is then their midpoint (so that it
+does not depend on which end of the scale is 0), ``condorcet`` is NaN, and the diagnostics
+``lower`` and ``upper`` give the two medians (equal without an even split).
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import numpy as np
 
 from accord.models.base import FloatArray, IssueBatch, IssueOutput, PerIssueModel, static_output
 from accord.models.registry import register
-from accord.models.weights import effective_weight, weighted_mean, weighted_median
+from accord.models.weights import effective_weight, weighted_mean, weighted_median_bounds
 
 
 def condorcet_check(position: FloatArray, weight: FloatArray, candidate: FloatArray) -> FloatArray:
@@ -32,7 +37,7 @@ def condorcet_check(position: FloatArray, weight: FloatArray, candidate: FloatAr
 
 @register
 class Median(PerIssueModel):
-    """Forecast = the lower capability x salience weighted median of positions."""
+    """Forecast = the capability x salience weighted median of positions (even split: midpoint)."""
 
     name = "median"
     summary = "Weighted median voter: the position a capability x salience weighted vote prefers."
@@ -40,9 +45,11 @@ class Median(PerIssueModel):
 
     def _solve(self, batch: IssueBatch, rng: np.random.Generator) -> IssueOutput:
         w = effective_weight(batch.capability, batch.salience)
-        med = weighted_median(batch.position, w)
+        lower, upper = weighted_median_bounds(batch.position, w)
+        med = 0.5 * (lower + upper)  # exactly L when L = U
         out = static_output(batch, med, median=med, mean=weighted_mean(batch.position, w))
+        diagnostics = {"lower": lower, "upper": upper}
         if batch.position.shape[1] <= 400:
-            condorcet = condorcet_check(batch.position, w, med)
-            out = IssueOutput(**{**out.__dict__, "diagnostics": {"condorcet": condorcet}})
-        return out
+            # NaN with an even split: the midpoint then only ties with the two medians
+            diagnostics["condorcet"] = condorcet_check(batch.position, w, med)
+        return IssueOutput(**{**out.__dict__, "diagnostics": diagnostics})

@@ -13,10 +13,13 @@ utility ``u_i(d)`` should the talks fail.
   Imai 1983). Kalai, E. and Smorodinsky, M. (1975), "Other solutions to Nash's bargaining
   problem", *Econometrica* 43(3): 513-518.
 
-The disagreement point is the issues' status quo when every issue declares one; otherwise each
-actor's worst outcome on the scales (``disagreement="worst"``), or the worst outcome of anyone,
-common to all (``disagreement="common"``). See ``docs/models/nash.md``. When no point makes every
-actor better off than d, nobody agrees to move and the forecast is d itself.
+By default (``disagreement="auto"``) each actor's disagreement utility is its utility at its
+outside option: its reservation point where the scenario codes one, else the issue's no-deal
+outcome (by default the status quo); on an issue where neither is known, its worst point of the
+scale. Without any of them this is each actor's worst outcome on the scales
+(``disagreement="worst"``); ``disagreement="common"`` gives everyone the worst outcome of anyone.
+See ``docs/models/nash.md``. When no point makes every actor better off than its outside option,
+nobody agrees to move and the forecast is the no-deal outcome.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field
 
+from accord.agreement.problem import stake_of
 from accord.models.bargaining_utils import (
     Bargain,
     BoolArray,
@@ -52,7 +56,8 @@ class BargainingParams(Params):
     Attributes
     ----------
     disagreement:
-        ``"auto"``: the status quo when every issue declares one, otherwise ``"worst"``.
+        ``"auto"``: each actor's outside option (reservation point, else the no-deal outcome,
+        else the status quo; its worst point where none is known).
         ``"worst"``: each actor's disagreement utility is its worst outcome on the scales.
         ``"common"``: everyone's disagreement utility is the worst outcome of any actor.
     max_iter:
@@ -86,25 +91,32 @@ def disagreement(
     Returns
     -------
     kind:
-        ``"status_quo"``, ``"worst"`` or ``"common"``.
+        ``"status_quo"`` (every outside option is the status quo), ``"outside_options"``
+        (reservation points or a no-deal outcome other than the status quo), ``"worst"`` or
+        ``"common"``.
     stake : (D, N)
         ``-u_i(d)``, each actor's gain from disagreement to its ideal point.
     point : (D, K) or None
-        The disagreement point in issue units; None unless it is the status quo (otherwise the
-        disagreement is a utility level per actor, not a point).
+        The disagreement point in issue units when everyone shares one (the no-deal outcome on
+        every issue, no reservation point of its own); None otherwise (the disagreement is then
+        a utility level per actor, not a point).
     fallback : (D, K)
-        Where issues nobody seated cares about, and draws with no agreement, end up: the status
-        quo, or (without one) the compromise model's weighted mean of positions.
+        Where issues nobody seated cares about, and draws with no agreement, end up: the
+        no-deal outcome, or (where there is none) the compromise model's weighted mean of
+        positions.
 
     """
     d, k = arrays.n_draws, arrays.n_issues
-    _, ideal = normalise(arrays)
-    sq = arrays.status_quo
-    if rule == "auto" and bool(np.all(np.isfinite(sq))):
-        point = np.broadcast_to(sq, (d, k)).copy()
-        sq_unit = (sq - arrays.scale_min) / (arrays.scale_max - arrays.scale_min)
-        stake = loss(np.broadcast_to(sq_unit, (d, k)), ideal, arrays.salience)
-        return "status_quo", stake, point, point.copy()
+    width, ideal = normalise(arrays)
+    outside = arrays.outside_option
+    if rule == "auto" and not bool(np.all(np.isnan(outside))):
+        stake = stake_of(ideal, arrays.salience, (outside - arrays.scale_min) / width)
+        no_deal = np.broadcast_to(arrays.no_deal, (d, k))
+        fallback = np.where(np.isfinite(no_deal), no_deal, weighted_position_mean(arrays))
+        shared = bool(np.all(np.isnan(arrays.reservation)) and np.all(np.isfinite(no_deal)))
+        point = no_deal.copy() if shared else None
+        at_sq = shared and bool(np.all(no_deal == arrays.status_quo))
+        return ("status_quo" if at_sq else "outside_options"), stake, point, fallback
     fallback = weighted_position_mean(arrays)
     stake = worst_loss(ideal, arrays.salience)
     if rule == "common":

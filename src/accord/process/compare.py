@@ -1,68 +1,203 @@
-"""Compare designs side by side: one tidy table of outcome measures."""
+"""Compare designs side by side: one tidy table of outcome measures, under uncertainty.
+
+With ``draws`` the scenario's uncertain inputs are drawn once and every design runs on the same
+draws (common random numbers), so that a difference between two designs is the design's doing,
+not the luck of the draw. Per design and issue the table reports the model's forecast, P(deal),
+the settlement if they settle, the expected (deal-aware) outcome with its 95% interval over the
+draws, and the **paired difference** to the first design (the baseline): per draw, this design's
+expected outcome minus the baseline's, its mean and the 2.5-97.5% interval of those per-draw
+differences. A difference whose interval contains 0 is marked as noise: across the plausible
+inputs the design does not move the outcome one way. The difference in P(deal) gets a 95%
+normal-approximation interval of the paired mean (noise when it contains 0).
+
+A design that cannot change a model's result is flagged with a warning that says why (see
+:func:`warnings_for`), never reported as if it had been tested and found equal.
+"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from accord.analysis.inputs import apply_values, uncertain_inputs
+from accord.analysis.sampling import check_correlation, draw_block_range
+from accord.errors import AccordError
 from accord.models.base import Model
-from accord.process.design import BASELINE, Design
+from accord.process.design import BASELINE, Design, check_against
 from accord.process.measures import Measures, measure
 from accord.process.runner import DesignRun, reentry_forecast, run_design
-from accord.scenario.model import Scenario
+from accord.scenario.model import Scenario, ScenarioProblem
 
 OVERALL = "all"
+DEFAULT_MODEL = "nash"
+"""The model ``accord compare`` uses unless told otherwise: it responds to every part of a design.
+
+It bargains linked issues jointly (tracks matter), its answer depends on who is seated and with
+what weight (forums, staging, exits and coalitions matter), it starts from the actors' outside
+options (sequencing and side payments matter), and it is fast enough to run every design on
+1,000 draws. The compromise model, by contrast, cannot respond to staging (a weighted mean of
+weighted means is the weighted mean) and, like every per-issue model, not to tracks."""
+SAME = 1e-9
+"""Forecasts closer than this (issue units) count as equal."""
+
+
+def _interval(values: np.ndarray) -> tuple[float, float]:
+    ok = values[np.isfinite(values)]
+    if ok.size == 0:
+        return math.nan, math.nan
+    lo, hi = np.quantile(ok, [0.025, 0.975])
+    return float(lo), float(hi)
+
+
+def _mean(values: np.ndarray) -> float:
+    ok = values[np.isfinite(values)]
+    return float(ok.mean()) if ok.size else math.nan
+
+
+def _paired_p(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
+    """Return the mean paired difference of two indicator series and its 95% interval."""
+    diff = a.astype(float) - b.astype(float)
+    n = diff.size
+    mean = float(diff.mean())
+    half = 1.96 * float(diff.std(ddof=1)) / math.sqrt(n) if n > 1 else 0.0
+    return mean, mean - half, mean + half
+
+
+def _noise(low: float, high: float, value: float) -> bool:
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return False
+    if low == high:  # one draw, or no spread at all
+        return abs(value) <= SAME
+    return low <= 0.0 <= high
+
+
+def warnings_for(run: DesignRun, baseline: DesignRun, model: Model) -> list[str]:
+    """Return why a design cannot change a model's result, where it does not.
+
+    Structural reasons are given whatever the numbers: a per-issue model cannot see tracks; a
+    model that pools positions linearly (``Model.aggregation_consistent``) cannot see staging
+    when the last stage seats everyone and every stage carries its outcome forward. A design
+    whose forecast equals the baseline's in every draw is flagged too, with the reason when one
+    is known.
+    """
+    design = run.design
+    out: list[str] = []
+    if design.id == baseline.design.id:
+        return out
+    if design.tracks is not None and not type(model).joint:
+        out.append(
+            f"'{model.name}' forecasts each issue on its own, so tracks cannot change its "
+            "forecast (they still decide which issues the agreement takes as one package)"
+        )
+    last = design.stages[-1]
+    staged = len(design.stages) > 1
+    plain_end = (
+        last.forum.include == ("all",)
+        and not last.forum.exclude
+        and all(st.adopt == "outcome" for st in design.stages)
+        and not design.shocks
+        and not design.coalitions
+        and all(st.agenda is None for st in design.stages)
+        and all(design.outside_weight_of(k) == 0 for k in range(len(design.stages)))
+    )
+    if staged and plain_end and getattr(type(model), "aggregation_consistent", False):
+        out.append(
+            f"staging cannot change '{model.name}': it pools positions linearly, and a weighted "
+            "mean of weighted means is the weighted mean when everyone sits at the last table"
+        )
+    if np.allclose(run.forecast, baseline.forecast, rtol=0.0, atol=SAME, equal_nan=True):
+        text = f"'{design.id}' gives '{model.name}' exactly the baseline's forecast"
+        if not np.array_equal(run.deal, baseline.deal):
+            text += " (its agreement analysis differs, so the deal-aware outcome may not)"
+        out.append(text)
+    return out
 
 
 @dataclass(frozen=True, eq=False)
 class Comparison:
-    """Runs and measures of several designs on one scenario with one model.
-
-    With several draws (Monte Carlo inputs) the table reports means over draws.
-    """
+    """Runs and measures of several designs on one scenario with one model, over draws."""
 
     scenario: Scenario
     model: Model
     tolerance: float
     runs: tuple[DesignRun, ...]
     measures: tuple[Measures, ...]
+    draws: int = 1
+    seed: int = 0
+    warnings: tuple[tuple[str, str], ...] = field(default=())
+    """(design id, message) for designs that cannot change the model's result."""
 
     def table(self) -> pd.DataFrame:
         """Return one row per design and issue, plus an overall row per design (issue 'all')."""
         rows: list[dict[str, Any]] = []
         cap = self.runs[0].initial.capability
+        weights = cap / cap.sum(axis=1, keepdims=True)
+        base = self.measures[0]
         for run, m in zip(self.runs, self.measures, strict=True):
-            weights = cap / cap.sum(axis=1, keepdims=True)
             for k, issue in enumerate(self.scenario.issue_ids):
+                deal = m.deal[:, k]
+                diff = m.outcome[:, k] - base.outcome[:, k]
+                d_low, d_high = _interval(diff)
+                dp, dp_low, dp_high = _paired_p(deal, base.deal[:, k])
+                delta = _mean(diff)
+                lo, hi = _interval(m.outcome[:, k])
                 rows.append(
                     {
                         "design": run.design.id,
                         "design_name": run.design.name,
                         "issue": issue,
-                        "forecast": float(m.forecast[:, k].mean()),
+                        "forecast": _mean(m.forecast[:, k]),
+                        "p_deal": float(deal.mean()),
+                        "settlement": _mean(np.where(deal, run.settlement[:, k], np.nan)),
+                        "expected": _mean(m.outcome[:, k]),
+                        "expected_low": lo,
+                        "expected_high": hi,
+                        "delta": delta,
+                        "delta_low": d_low,
+                        "delta_high": d_high,
+                        "delta_noise": _noise(d_low, d_high, delta),
+                        "p_deal_delta": dp,
+                        "p_deal_delta_low": dp_low,
+                        "p_deal_delta_high": dp_high,
+                        "p_deal_noise": _noise(dp_low, dp_high, dp),
                         "rounds": float(m.rounds[:, k].mean()),
                         "breadth": float(m.breadth[:, k].mean()),
-                        "spoiler_risk": float(m.spoiler_risk[:, k].mean()),
+                        "spoiler_risk": _mean(m.spoiler_risk[:, k]),
+                        "stable": float(m.stable[:, k].mean()),
                         "stability_shift": float(m.stability_shift[:, k].mean()),
-                        "stable": bool(m.stable.all()),
                         "mean_utility": float((weights * m.utility[:, :, k]).sum(axis=1).mean()),
                     }
                 )
+            all_deal = m.deal.all(axis=1)
             rows.append(
                 {
                     "design": run.design.id,
                     "design_name": run.design.name,
                     "issue": OVERALL,
-                    "forecast": np.nan,
+                    "forecast": math.nan,
+                    "p_deal": float(all_deal.mean()),
+                    "settlement": math.nan,
+                    "expected": math.nan,
+                    "expected_low": math.nan,
+                    "expected_high": math.nan,
+                    "delta": math.nan,
+                    "delta_low": math.nan,
+                    "delta_high": math.nan,
+                    "delta_noise": False,
+                    "p_deal_delta": math.nan,
+                    "p_deal_delta_low": math.nan,
+                    "p_deal_delta_high": math.nan,
+                    "p_deal_noise": False,
                     "rounds": float(m.rounds.max(axis=1).mean()),
                     "breadth": float(m.breadth_overall.mean()),
-                    "spoiler_risk": float(m.spoiler_risk_overall.mean()),
+                    "spoiler_risk": _mean(m.spoiler_risk_overall),
+                    "stable": float(m.stable_overall.mean()),
                     "stability_shift": float(m.stability_shift.max(axis=1).mean()),
-                    "stable": bool(m.stable.all()),
                     "mean_utility": float((weights * m.utility_overall).sum(axis=1).mean()),
                 }
             )
@@ -92,14 +227,28 @@ class Comparison:
                 )
         return pd.DataFrame(rows)
 
+    def blockers(self) -> dict[str, dict[str, list[str]]]:
+        """Return per design and issue the actors that most often block the final agreement."""
+        out: dict[str, dict[str, list[str]]] = {}
+        for run in self.runs:
+            mine: dict[str, list[str]] = {}
+            for sa in run.agreements:
+                for issue in sa.issues:
+                    if run.design.last_stage_of(issue, self.scenario.issue_ids) == sa.stage:
+                        mine[issue] = [b.actor for b in sa.agreement.blockers(issue)[:3]]
+            out[run.design.id] = mine
+        return out
+
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready record (tables as lists of rows)."""
-        table = self.table().replace({np.nan: None})
+        table = self.table().astype(object).where(self.table().notna(), None)
         return {
             "scenario": {"title": self.scenario.title, "hash": self.scenario.content_hash()},
             "model": self.model.name,
             "params": self.model.params.model_dump(mode="json"),
             "tolerance": self.tolerance,
+            "draws": self.draws,
+            "seed": self.seed,
             "designs": [
                 {
                     "id": r.design.id,
@@ -111,6 +260,8 @@ class Comparison:
             ],
             "table": table.to_dict(orient="records"),
             "utilities": self.utilities().to_dict(orient="records"),
+            "blockers": self.blockers(),
+            "warnings": [{"design": d, "message": w} for d, w in self.warnings],
         }
 
 
@@ -121,11 +272,42 @@ def compare(
     tolerance: float = 0.1,
     seed: int = 0,
     baseline: bool = True,
+    draws: int | None = None,
+    spread: float | None = None,
+    bloc_correlation: float = 0.0,
 ) -> Comparison:
-    """Run every design (the baseline first, unless ``baseline=False``) and measure them."""
+    """Run every design (the baseline first, unless ``baseline=False``) and measure them.
+
+    ``draws`` runs every design on the same random draws of the uncertain inputs (common random
+    numbers); without it the coded values are used (one draw).
+    """
     chosen = ([BASELINE] if baseline else []) + list(designs)
-    runs = tuple(run_design(scenario, d, model, seed) for d in chosen)
+    if not chosen:
+        raise AccordError("no design to compare")
+    for design in chosen:
+        try:
+            check_against(design, scenario)
+        except ScenarioProblem as problem:
+            raise AccordError(
+                problem.message, where=f"design '{design.id}' " + ".".join(map(str, problem.loc))
+            ) from None
+    arrays = scenario.to_arrays()
+    n = 1
+    if draws is not None:
+        if isinstance(draws, bool) or draws < 1:
+            raise AccordError(f"--draws must be a whole number >= 1, got {draws}")
+        inputs = uncertain_inputs(scenario, spread)
+        if not inputs:
+            raise AccordError(
+                "nothing is uncertain: no number of the scenario has a range; declare ranges in "
+                "the scenario or pass --spread"
+            )
+        rho = check_correlation(bloc_correlation)
+        arrays = apply_values(arrays, inputs, draw_block_range(inputs, 0, draws, seed, rho))
+        n = draws
+    runs = tuple(run_design(arrays, d, model, seed) for d in chosen)
     measures = tuple(
         measure(r, reentry_forecast(r, model, seed), tolerance=tolerance) for r in runs
     )
-    return Comparison(scenario, model, tolerance, runs, measures)
+    warnings = tuple((r.design.id, w) for r in runs for w in warnings_for(r, runs[0], model))
+    return Comparison(scenario, model, tolerance, runs, measures, n, seed, warnings)

@@ -76,12 +76,71 @@ class Stage(_Frozen):
     ``adopt`` says what the forum's members carry into the next stage: the stage's outcome
     (they committed to the agreement; the default, and the only meaningful choice for one-shot
     models) or their own final positions from the model's rounds (iterative models).
+
+    ``agenda`` names the issues the stage bargains (default: all). ``implemented`` makes an
+    agreement reached in this stage take effect before the next one: on each issue it settles,
+    the settlement becomes the no-deal outcome and every actor's outside option from then on.
+    ``consent`` and ``implementers`` replace, for this stage's agreements, whose consent the
+    issues on its agenda need and who must implement them (members as in a forum).
     """
 
     name: str = ""
     forum: Forum = Field(default_factory=Forum)
     outside_weight: float | None = Field(default=None, ge=0, le=1)
     adopt: Literal["outcome", "positions"] = "outcome"
+    agenda: tuple[Slug, ...] | None = None
+    implemented: bool = False
+    consent: tuple[Member, ...] | None = None
+    implementers: tuple[Member, ...] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _lists(cls, data: Any) -> Any:
+        if isinstance(data, dict):  # a single issue or member may be written without a list
+            return {
+                k: [v] if k in ("agenda", "consent", "implementers") and isinstance(v, str) else v
+                for k, v in data.items()
+            }
+        return data
+
+    @model_validator(mode="after")
+    def _agenda(self) -> Stage:
+        if self.agenda is not None:
+            if not self.agenda:
+                raise ScenarioProblem(("agenda",), "an empty agenda: name at least one issue")
+            for k, issue in enumerate(self.agenda):
+                if issue in self.agenda[:k]:
+                    raise ScenarioProblem(("agenda", k), f"issue '{issue}' is listed twice")
+        return self
+
+    def on_agenda(self, issue_ids: tuple[str, ...]) -> tuple[str, ...]:
+        """Return the issues this stage bargains, in scenario order."""
+        if self.agenda is None:
+            return issue_ids
+        return tuple(i for i in issue_ids if i in self.agenda)
+
+
+class SidePayment(_Frozen):
+    """Utility that ``payer`` gives ``payee`` with an agreement (see docs/agreement.md).
+
+    ``amount`` is in utility units (salience x squared share of the scale); ``issue`` picks the
+    set of linked issues whose agreement carries it (default: every set); ``stage`` the stage
+    (default: every stage).
+    """
+
+    payer: Slug
+    payee: Slug
+    amount: float = Field(gt=0)
+    issue: Slug | None = None
+    stage: int | None = Field(default=None, ge=0)
+    source: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _two_parties(self) -> SidePayment:
+        if self.payer == self.payee:
+            raise ScenarioProblem(("payee",), "an actor cannot pay itself")
+        return self
 
 
 class Shock(_Frozen):
@@ -157,6 +216,7 @@ class Design(_Frozen):
     tracks: tuple[tuple[Slug, ...], ...] | None = None
     coalitions: tuple[Slug, ...] = ()
     shocks: tuple[Shock, ...] = ()
+    side_payments: tuple[SidePayment, ...] = ()
 
     @model_validator(mode="after")
     def _consistent(self) -> Design:
@@ -164,6 +224,13 @@ class Design(_Frozen):
             object.__setattr__(self, "name", self.id)
         if not self.stages:
             raise ScenarioProblem(("stages",), "a design needs at least one stage")
+        for k, pay in enumerate(self.side_payments):
+            if pay.stage is not None and pay.stage >= len(self.stages):
+                raise ScenarioProblem(
+                    ("side_payments", k, "stage"),
+                    f"stage {pay.stage} does not exist (the design has {len(self.stages)}; "
+                    "stages count from 0)",
+                )
         for k, shock in enumerate(self.shocks):
             if shock.stage >= len(self.stages):
                 raise ScenarioProblem(
@@ -191,11 +258,30 @@ class Design(_Frozen):
         """Return the tracks, or a single track of every issue (all linked) by default."""
         return self.tracks if self.tracks is not None else (issue_ids,)
 
+    def packages(self) -> tuple[tuple[str, ...], ...] | None:
+        """Return the issues an agreement must take as one package: the declared tracks.
+
+        Without declared tracks every issue is accepted or rejected on its own (the joint
+        models still bargain all issues together; see docs/agreement.md).
+        """
+        return self.tracks
+
+    def last_stage_of(self, issue: str, issue_ids: tuple[str, ...]) -> int | None:
+        """Return the last stage whose agenda holds ``issue`` (None: no stage bargains it)."""
+        found = None
+        for s, stage in enumerate(self.stages):
+            if issue in stage.on_agenda(issue_ids):
+                found = s
+        return found
+
 
 BASELINE = Design(
     id="baseline",
-    name="Baseline: everyone in one forum, all issues linked",
-    description="Added automatically to every comparison.",
+    name="Baseline: everyone in one forum; each issue agreed on its own",
+    description=(
+        "Added automatically to every comparison. Joint models bargain all issues together; "
+        "the agreement analysis judges each issue on its own (no package)."
+    ),
 )
 
 
@@ -243,6 +329,12 @@ def check_against(design: Design, scenario: Scenario, loc: Loc = ()) -> None:
         for field in ("include", "exclude"):
             for m, item in enumerate(getattr(stage.forum, field)):
                 member_ok(item, (*loc, "stages", s, "forum", field, m))
+        for field in ("consent", "implementers"):
+            for m, item in enumerate(getattr(stage, field) or ()):
+                member_ok(item, (*loc, "stages", s, field, m))
+        for i, issue in enumerate(stage.agenda or ()):
+            if issue not in issues:
+                raise ScenarioProblem((*loc, "stages", s, "agenda", i), f"unknown issue '{issue}'")
         seated = stage.forum.members(scenario.actor_ids, tuple(a.bloc for a in scenario.actors))
         if not seated:
             raise ScenarioProblem((*loc, "stages", s, "forum"), "this forum seats nobody")
@@ -256,6 +348,16 @@ def check_against(design: Design, scenario: Scenario, loc: Loc = ()) -> None:
         if missing:
             raise ScenarioProblem(
                 (*loc, "tracks"), f"issue '{missing[0]}' is in no track (tracks must cover all)"
+            )
+    for k, pay in enumerate(design.side_payments):
+        for field in ("payer", "payee"):
+            if getattr(pay, field) not in actors:
+                raise ScenarioProblem(
+                    (*loc, "side_payments", k, field), f"unknown actor '{getattr(pay, field)}'"
+                )
+        if pay.issue is not None and pay.issue not in issues:
+            raise ScenarioProblem(
+                (*loc, "side_payments", k, "issue"), f"unknown issue '{pay.issue}'"
             )
     for c, bloc in enumerate(design.coalitions):
         if bloc not in blocs:

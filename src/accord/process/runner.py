@@ -13,19 +13,34 @@ Semantics (documented in ``docs/process.md``):
   final positions into the next stage.
 - Shocks at round 0 apply before the stage starts; shocks at round r > 0 split the stage's model
   run after r rounds (iterative models only: a model with a ``rounds``/``max_turns`` parameter).
+- A stage bargains only the issues on its agenda (default: all).
+
+Will they settle (see ``docs/agreement.md``)? At the end of each stage the agreement analysis
+asks, for the issues on its agenda, whether some point is preferred to their outside options by
+everyone whose consent the agreement needs (seated or not: an excluded veto player keeps its
+outside option, so a forum cannot dictate to it) and by everyone who must implement it. It
+judges the actors by their own positions and saliences (after shocks: a concession is a change
+of mind; a forum's adopted outcome is not) and packages only the issues the design's tracks
+link. The last stage that bargains an issue decides it: with a zone, the stage's forecast moved
+into the zone is the settlement; without one the issue stays at its no-deal outcome. A stage
+marked ``implemented`` settles its issues for good where it finds a zone: the settlement becomes
+the no-deal outcome and every actor's outside option for the later stages.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
+from accord.agreement import Agreement, Transfer, analyse
 from accord.errors import AccordError
 from accord.forecast import ROUND_PARAMS
 from accord.models.base import FloatArray, Model, Result, as_arrays
-from accord.process.design import Design, Shock, check_against
+from accord.process.design import Design, Forum, Shock, Stage, check_against
 from accord.process.shocks import Status, apply_shock
 from accord.scenario.arrays import ScenarioArrays
 from accord.scenario.model import Scenario, ScenarioProblem
@@ -56,8 +71,23 @@ class StageRecord:
 
 
 @dataclass(frozen=True, eq=False)
+class StageAgreement:
+    """The agreement analysis of one stage's agenda."""
+
+    stage: int
+    issues: tuple[str, ...]
+    agreement: Agreement
+
+
+@dataclass(frozen=True, eq=False)
 class DesignRun:
-    """The outcome of running one design with one model."""
+    """The outcome of running one design with one model.
+
+    ``forecast`` is the model's answer: per issue, the forecast of the last stage that
+    bargained it. ``deal``, ``settlement`` and ``outcome`` make it deal-aware (see the module
+    docstring); ``inside`` says where the forecast needed no move into the zone (every actor
+    whose consent or implementation the agreement needs accepts it as it stands).
+    """
 
     design: Design
     model: str
@@ -68,6 +98,15 @@ class DesignRun:
     excluded: tuple[str, ...]
     """Actors not seated in the final stage (outside, exited or boycotting)."""
     records: tuple[StageRecord, ...]
+    deal: NDArray[np.bool_]
+    settlement: FloatArray
+    outcome: FloatArray
+    inside: NDArray[np.bool_]
+    no_deal: FloatArray
+    """(D, K) the no-deal outcome at the end (after implemented stages)."""
+    preferences: ScenarioArrays
+    """The actors' own preferences at the end: shocks applied, outside options updated."""
+    agreements: tuple[StageAgreement, ...]
 
 
 def _round_param(model: Model) -> str | None:
@@ -106,20 +145,34 @@ def _groups(
 
 def _merge(sub: ScenarioArrays, groups: list[Group], weight: float) -> ScenarioArrays:
     """Return the arrays of the groups (one row each) for one track's issues."""
-    cap, pos, sal = [], [], []
+    cap, pos, sal, res, consent, implementers = [], [], [], [], [], []
     for g in groups:
         idx = list(g.members)
+        consent.append(sub.consent[idx, :].any(axis=0))
+        implementers.append(sub.implementers[idx, :].any(axis=0))
+        if len(idx) == 1:  # one actor: its own numbers, exactly
+            cap.append(sub.capability[:, idx[0]] * (1.0 if g.seated else weight))
+            pos.append(sub.position[:, idx[0], :])
+            sal.append(sub.salience[:, idx[0], :])
+            res.append(sub.reservation[:, idx[0], :])
+            continue
         c = sub.capability[:, idx]  # (D, m)
         s = sub.salience[:, idx, :]  # (D, m, K)
         x = sub.position[:, idx, :]
+        r = sub.outside_option[:, idx, :]
         cs = c[:, :, None] * s
         total_cs = cs.sum(axis=1)
         total_c = c.sum(axis=1)
-        mean_x = np.where(
-            total_cs > 0,
-            (cs * x).sum(axis=1) / np.where(total_cs > 0, total_cs, 1),
-            x.mean(axis=1),
-        )
+
+        def mean_of(v: FloatArray, cs: FloatArray = cs, total_cs: FloatArray = total_cs) -> Any:
+            return np.where(
+                total_cs > 0,
+                (cs * v).sum(axis=1) / np.where(total_cs > 0, total_cs, 1),
+                v.mean(axis=1),
+            )
+
+        mean_x = mean_of(x)
+        res.append(mean_of(r))
         mean_s = np.where(
             total_c[:, None] > 0,
             total_cs / np.where(total_c[:, None] > 0, total_c[:, None], 1),
@@ -134,6 +187,9 @@ def _merge(sub: ScenarioArrays, groups: list[Group], weight: float) -> ScenarioA
         capability=np.stack(cap, axis=1),
         position=np.stack(pos, axis=1),
         salience=np.stack(sal, axis=1),
+        reservation=np.stack(res, axis=1),
+        consent=np.stack(consent, axis=0),
+        implementers=np.stack(implementers, axis=0),
     )
 
 
@@ -165,6 +221,45 @@ def _segments(design: Design, stage: int, model: Model) -> list[tuple[int, list[
     return out
 
 
+def _stage_rules(stage: Stage, prefs: ScenarioArrays, agenda: list[int]) -> ScenarioArrays:
+    """Return the preferences with the stage's consent and implementers on its agenda."""
+    if stage.consent is None and stage.implementers is None:
+        return prefs
+    ids, blocs = prefs.actor_ids, prefs.blocs
+    consent, implementers = prefs.consent.copy(), prefs.implementers.copy()
+    for given, target in ((stage.consent, consent), (stage.implementers, implementers)):
+        if given is not None:
+            chosen = Forum(include=given).members(ids, blocs)
+            mask = np.array([a in chosen for a in ids])
+            target[:, agenda] = mask[:, None]
+    return prefs.with_values(consent=consent, implementers=implementers)
+
+
+def _preference_shock(prefs: ScenarioArrays, shock: Shock) -> ScenarioArrays:
+    """Return the preferences after a shock that changes what actors want (or can get)."""
+    if shock.type in ("capability", "salience", "position", "bound"):
+        return apply_shock(prefs, Status(), shock)
+    return prefs
+
+
+def _settle_issues(
+    prefs: ScenarioArrays,
+    state: ScenarioArrays,
+    k: list[int],
+    value: FloatArray,
+    where: NDArray[np.bool_],
+) -> tuple[ScenarioArrays, ScenarioArrays]:
+    """Return preferences and state with issues k settled at ``value`` in the draws ``where``."""
+    out = []
+    for arr in (prefs, state):
+        no_deal = np.array(arr.no_deal, copy=True)
+        res = np.array(np.broadcast_to(arr.reservation, arr.position.shape), copy=True)
+        no_deal[:, k] = np.where(where, value, no_deal[:, k])
+        res[:, :, k] = np.where(where[:, None, :], value[:, None, :], res[:, :, k])
+        out.append(arr.with_values(no_deal=no_deal, reservation=res))
+    return out[0], out[1]
+
+
 def run_design(
     data: Scenario | ScenarioArrays,
     design: Design,
@@ -181,26 +276,37 @@ def run_design(
             ) from None
     initial = as_arrays(data)
     state = initial
+    prefs = initial
     status = Status()
-    tracks = design.track_list(initial.issue_ids)
-    track_idx = [[initial.issue_ids.index(i) for i in t] for t in tracks]
+    issue_ids = initial.issue_ids
+    tracks = design.track_list(issue_ids)
     d, k = initial.n_draws, initial.n_issues
     forecast = np.full((d, k), np.nan)
     rounds = np.zeros((d, k))
+    dealt = np.zeros((d, k), dtype=np.bool_)
+    settled = np.full((d, k), np.nan)
+    inside = np.zeros((d, k), dtype=np.bool_)
     records: list[StageRecord] = []
+    agreements: list[StageAgreement] = []
     excluded: tuple[str, ...] = ()
+    last = {i: design.last_stage_of(i, issue_ids) for i in issue_ids}
     for s, stage in enumerate(design.stages):
         for shock in design.shocks:
             if shock.stage == s and shock.round == 0:
                 state = apply_shock(state, status, shock)
+                prefs = _preference_shock(prefs, shock)
+        agenda = stage.on_agenda(issue_ids)
+        stage_tracks = [tuple(i for i in t if i in agenda) for t in tracks]
+        track_idx = [[issue_ids.index(i) for i in t] for t in stage_tracks if t]
+        stage_fc = np.full((d, k), np.nan)
         segments = _segments(design, s, model)
         for n_seg, (seg_rounds, after) in enumerate(segments):
-            last = n_seg == len(segments) - 1
+            is_last = n_seg == len(segments) - 1
             groups, weight, coalitions = _groups(design, s, state, status)
             if not any(g.seated for g in groups):
                 raise AccordError(f"design '{design.id}': nobody is at the table in stage {s}")
             seg_model = _with_rounds(model, seg_rounds) if seg_rounds else model
-            adopt = stage.adopt if last else "positions"
+            adopt = stage.adopt if is_last else "positions"
             pos = state.position.copy()
             for t, idx in enumerate(track_idx):
                 sub = _merge(state.take_issues(idx), groups, weight)
@@ -221,12 +327,13 @@ def run_design(
                     for m in g.members:
                         pos[:, m, idx] = new
                 forecast[:, idx] = fc
+                stage_fc[:, idx] = fc
                 rounds[:, idx] += used
                 records.append(
                     StageRecord(
                         stage=s,
                         name=stage.name or f"stage {s}",
-                        track=tracks[t],
+                        track=tuple(issue_ids[i] for i in idx),
                         seated=tuple(
                             state.actor_ids[m] for g in groups if g.seated for m in g.members
                         ),
@@ -244,6 +351,50 @@ def run_design(
             excluded = tuple(a for a in state.actor_ids if a not in seated_ids)
             for shock in after:
                 state = apply_shock(state, status, shock)
+                prefs = _preference_shock(prefs, shock)
+        # Will they settle the issues on this stage's agenda?
+        decides = [i for i in agenda if last[i] == s]
+        if not (decides or stage.implemented):
+            continue
+        idx = [issue_ids.index(i) for i in agenda]
+        packages = design.packages()
+        chosen = (
+            None
+            if packages is None
+            else [tuple(i for i in p if i in agenda) for p in packages if set(p) & set(agenda)]
+        )
+        transfers = [
+            Transfer(p.payer, p.payee, p.amount, p.issue)
+            for p in design.side_payments
+            if p.stage in (None, s) and (p.issue is None or p.issue in agenda)
+        ]
+        view = _stage_rules(stage, prefs, idx).take_issues(idx)
+        positions = np.clip(view.position, view.scale_min, view.scale_max)
+        agreement = analyse(view.with_values(position=positions), chosen, transfers)
+        agreements.append(StageAgreement(s, agenda, agreement))
+        result_ = agreement.settle(stage_fc[:, idx])
+        for j, i in enumerate(agenda):
+            if last[i] != s and not stage.implemented:
+                continue
+            col = idx[j]
+            deal = result_.deal[:, j]
+            dealt[:, col] |= deal
+            settled[:, col] = np.where(deal, result_.settlement[:, j], settled[:, col])
+            inside[:, col] = deal & result_.inside[:, j]
+        if stage.implemented:
+            deal = result_.deal
+            prefs, state = _settle_issues(prefs, state, idx, result_.settlement, deal)
+    # Issues no stage bargains keep their no-deal outcome (or, without one, the positions'
+    # weighted mean) as the model's answer.
+    idle = np.isnan(forecast)
+    if idle.any():
+        cs = (initial.capability[:, :, None] * initial.salience).sum(axis=1)
+        mean = (initial.capability[:, :, None] * initial.salience * initial.position).sum(axis=1)
+        fallback = np.where(
+            np.isfinite(prefs.no_deal), prefs.no_deal, mean / np.maximum(cs, 1e-300)
+        )
+        forecast = np.where(idle, fallback, forecast)
+    outcome = np.where(dealt, settled, prefs.no_deal)
     return DesignRun(
         design=design,
         model=model.name,
@@ -253,6 +404,13 @@ def run_design(
         rounds=rounds,
         excluded=excluded,
         records=tuple(records),
+        deal=dealt,
+        settlement=settled,
+        outcome=outcome,
+        inside=inside,
+        no_deal=np.array(prefs.no_deal),
+        preferences=prefs,
+        agreements=tuple(agreements),
     )
 
 

@@ -1,17 +1,20 @@
-"""Collect everything a report shows: the scenario, forecasts, uncertainty, levers, outcome.
+"""Collect everything a report shows: will they settle, the scenario, forecasts, the rest.
 
-:func:`build` runs the chosen models on a scenario (and, when asked and available, Monte Carlo,
-a sensitivity tornado and one actor's levers with the *lead* model, the first one chosen) and
-returns a :class:`~accord.report.content.Report`; :func:`build_case` does the same for a seed
-case and adds its process designs and what happened next. Nothing here depends on the time, the
-machine or the input's path, so the same inputs give the same report.
+:func:`build` runs the chosen models on a scenario, answers first whether the negotiation
+settles at all (:mod:`accord.report.settle`, every model on the report's Monte Carlo draws),
+then adds, when asked and available, Monte Carlo, a sensitivity tornado and one actor's levers
+with the *lead* model, the first one chosen, and returns a
+:class:`~accord.report.content.Report`; :func:`build_case` does the same for a seed case and
+adds its process designs (compared with :data:`accord.process.compare.DEFAULT_MODEL` unless a
+single model was chosen) and what happened next. Nothing here depends on the time, the machine
+or the input's path, so the same inputs give the same report.
 """
 
 from __future__ import annotations
 
 import importlib.util
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from accord import __version__
@@ -22,6 +25,7 @@ from accord.models.base import Model
 from accord.report import sections
 from accord.report.content import Block, Paragraph, Report, Section
 from accord.report.risk import levers_section, uncertainty_section
+from accord.report.settle import settle_or_note
 from accord.scenario.model import Scenario
 
 if TYPE_CHECKING:
@@ -41,7 +45,8 @@ class Options:
     models : model names, or ``("all",)``; the first one is the lead model.
     params : parameters per model name (models not named run with their defaults).
     seed : the seed of every model run and every analysis.
-    draws : Monte Carlo draws (0 for none).
+    draws : Monte Carlo draws (0 for none): of the lead model's Monte Carlo, of every model's
+        deal-aware forecast and of a case's design comparison.
     actor : the actor whose levers are shown (None for no levers section).
     charts : whether to draw charts (they need matplotlib).
 
@@ -66,6 +71,36 @@ def make_models(options: Options) -> list[Model]:
         return build_models(list(options.models))
     names = registry.names() if "all" in options.models else list(dict.fromkeys(options.models))
     return [registry.model_class(n)(**dict(options.params.get(n, {}))) for n in names]
+
+
+def design_model(options: Options) -> Model:
+    """Return the model that compares designs: the one model chosen, else the default one.
+
+    :data:`accord.process.compare.DEFAULT_MODEL` responds to every part of a design; a report
+    asked for with a single model (``-m bdm``) compares with that model instead.
+    """
+    from accord.process.compare import DEFAULT_MODEL
+
+    chosen = list(dict.fromkeys(options.models))
+    name = chosen[0] if len(chosen) == 1 and chosen[0] != "all" else DEFAULT_MODEL
+    return make_models(replace(options, models=(name,)))[0]
+
+
+def compare_designs(
+    scenario: Scenario, designs: Sequence[Any], model: Model, options: Options
+) -> tuple[Comparison, list[str]]:
+    """Compare designs on the report's draws (the coded values with none); return any note."""
+    from accord.process import compare
+
+    if options.draws > 0:
+        try:
+            return compare(scenario, designs, model, seed=options.seed, draws=options.draws), []
+        except AccordError as exc:
+            if not exc.one_line().startswith("nothing is uncertain"):
+                raise
+            note = "Designs are compared at the coded values: no input of the scenario has a range."
+            return compare(scenario, designs, model, seed=options.seed), [note]
+    return compare(scenario, designs, model, seed=options.seed), []
 
 
 def _check(scenario: Scenario, options: Options) -> None:
@@ -117,6 +152,7 @@ def build(
     lead_model, lead = models[0], fc.results[0]
     lead_fc = {i: float(lead.forecast[0, k]) for k, i in enumerate(scenario.issue_ids)}
     parts: list[Section | None] = [
+        settle_or_note(scenario, models, options.seed, options.draws, draw),
         sections.scenario_section(scenario, lead_fc, draw),
         sections.sources_section(scenario),
         sections.forecast_section(fc),
@@ -128,7 +164,7 @@ def build(
     if comparison is not None:
         parts.append(sections.designs_section(scenario, comparison, draw))
     if outcome is not None:
-        parts.append(sections.outcome_section(outcome, [r.model for r in fc.results]))
+        parts.append(sections.outcome_section(outcome, options.seed, deal_rows=options.draws > 0))
     remarks = list(notes)
     if not draw:
         remarks.append(
@@ -153,20 +189,27 @@ def build(
 def build_case(name: str, options: Options | None = None) -> Report:
     """Return the report of a seed case: with its designs compared and its outcome, if any."""
     from accord import cases
-    from accord.process import compare
 
     options = options or Options()
     case = cases.load(name)
     _check(case.scenario, options)
-    comparison = None
+    comparison: Comparison | None = None
+    notes: list[str] = []
     if case.designs is not None and case.designs.designs:
-        lead = make_models(options)[0]
-        comparison = compare(case.scenario, case.designs.designs, lead, seed=options.seed)
+        model = design_model(options)
+        comparison, notes = compare_designs(case.scenario, case.designs.designs, model, options)
     outcome = None
     if case.has_outcome:  # read only after the forecasts' inputs are fixed; models never see it
-        outcome = cases.report_case(name, list(options.models), seed=options.seed)
+        # without draws the deal-aware rows are left out (one draw would be a random one)
+        draws = options.draws if options.draws > 0 else 1
+        outcome = cases.report_case(name, list(options.models), seed=options.seed, draws=draws)
     return build(
-        case.scenario, options, origin=f"case {name}", comparison=comparison, outcome=outcome
+        case.scenario,
+        options,
+        origin=f"case {name}",
+        comparison=comparison,
+        outcome=outcome,
+        notes=notes,
     )
 
 
@@ -200,8 +243,16 @@ def _reading(lead: Model) -> Section:
             "negotiation is expected to settle."
         ),
         Paragraph(
-            f"Uncertainty, levers and design comparisons use the lead model, '{lead.name}'. "
-            "Run 'accord models' for what each model does and where it comes from.",
+            "The report opens with the answer: will the negotiation produce an agreement at "
+            "all? An agreement needs the consent of certain actors, and each of them accepts "
+            "only a deal that beats its outside option; where no point does, there is no zone "
+            "of agreement and the issue stays at its no-deal outcome. Each model's expected "
+            "outcome weighs its settlement by the chance of a deal, P(deal)."
+        ),
+        Paragraph(
+            f"Monte Carlo, the tornado and levers use the lead model, '{lead.name}'; process "
+            "designs are compared with one model (see that section). Run 'accord models' for "
+            "what each model does and where it comes from.",
             note=True,
         ),
     ]

@@ -1,4 +1,4 @@
-"""The analyst's charts: actor map, trajectories, Monte Carlo histogram, tornado, designs.
+"""The analyst's charts: actor map, trajectories, histogram, tornado, designs, deal outcomes.
 
 Every chart is a function ``chart(data, ax=None, **opts) -> Axes``: it draws on ``ax`` when
 given and creates a figure only when ``ax`` is None. matplotlib is imported inside the functions
@@ -30,6 +30,7 @@ from accord.scenario.model import Scenario
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+    from accord.analysis.deal import DealForecast
     from accord.models.base import Result
     from accord.process.compare import Comparison
 
@@ -322,8 +323,9 @@ def design_comparison(
     *,
     issues: Sequence[str] | None = None,
     labels: Mapping[str, str] | None = None,
+    measure: str = "forecast",
 ) -> Axes:
-    """Draw the forecast of every issue under every design: one bar group per design.
+    """Draw one measure of every issue under every design: one bar group per design.
 
     Parameters
     ----------
@@ -335,6 +337,9 @@ def design_comparison(
         The issues to show (every issue by default).
     labels:
         Display names of issues for the legend.
+    measure:
+        The column of the comparison's table to draw: ``forecast`` (the model's own point) or
+        ``expected`` (the deal-aware expected outcome), for instance.
 
     Returns
     -------
@@ -348,7 +353,7 @@ def design_comparison(
     shown = (
         list(issues) if issues is not None else list(dict.fromkeys(str(r["issue"]) for r in rows))
     )
-    value = {(str(r["design"]), str(r["issue"])): float(r["forecast"]) for r in rows}
+    value = {(str(r["design"]), str(r["issue"])): float(r[measure]) for r in rows}
     ax = new_axes(ax, size=(max(6.4, 0.55 * len(designs) * max(len(shown), 1) / 2), 4.2))
     width = 0.8 / max(len(shown), 1)
     x = np.arange(len(designs))
@@ -362,7 +367,7 @@ def design_comparison(
             label=(labels or {}).get(issue, issue),
         )
     ax.set_xticks(x, designs, rotation=35, ha="right", fontsize="x-small")
-    ax.set_ylabel("forecast")
+    ax.set_ylabel("expected outcome" if measure == "expected" else measure.replace("_", " "))
     ax.legend(
         fontsize="x-small",
         frameon=False,
@@ -370,4 +375,100 @@ def design_comparison(
         loc="upper center",
         bbox_to_anchor=(0.5, 1.12),
     )
+    return ax
+
+
+def deal_outcomes(
+    data: DealForecast,
+    ax: Axes | None = None,
+    *,
+    issue: str | None = None,
+    legend: bool = True,
+) -> Axes:
+    """Draw, per model, its own forecast of one issue and its deal-aware expected outcome.
+
+    Parameters
+    ----------
+    data:
+        A deal-aware forecast (:func:`accord.analysis.deal.deal_forecast`).
+    ax:
+        Axes to draw on (a new figure when None).
+    issue:
+        The issue id (the first issue by default).
+    legend:
+        Whether to add a legend below the axes.
+
+    Returns
+    -------
+    Axes
+        The axes: one row per model (first model on top) with a grey line from the model's own
+        forecast (hollow dot) to its expected outcome (black dot), the settlement if they settle
+        (diamonds, where there is one), the no-deal outcome (dotted line) and the zone of
+        agreement at the coded values (shaded, where there is one).
+
+    """
+    from accord.report.content import pct
+
+    ax = new_axes(ax)
+    scenario = data.scenario
+    k = issue_index(scenario.issue_ids, issue)
+    iss = scenario.issues[k]
+    deals = [d for d in data.issue_deals() if d.issue == iss.id]
+    y = np.arange(len(deals))[::-1].astype(float)
+    nan = float("nan")
+    own = [d.point for d in deals]
+    expected = [nan if d.expected is None else d.expected for d in deals]
+    for yi, a, b in zip(y, own, expected, strict=True):
+        ax.plot([a, b], [yi, yi], color="#b0b0b0", linewidth=1.2, zorder=1)
+    ax.scatter(
+        own,
+        y,
+        s=36,
+        facecolors="none",
+        edgecolors="#555555",
+        linewidths=1.1,
+        zorder=3,
+        label="model's own forecast",
+    )
+    settled = [
+        (d.settlement, yi) for d, yi in zip(deals, y, strict=True) if d.settlement is not None
+    ]
+    if settled:
+        ax.scatter(
+            [s for s, _ in settled],
+            [yi for _, yi in settled],
+            s=22,
+            marker="D",
+            color=PALETTE[0],
+            zorder=4,
+            label="settlement if they settle",
+        )
+    ax.scatter(expected, y, s=30, color=FORECAST, zorder=5, label="expected outcome")
+    no_deal = deals[0].no_deal if deals else None
+    if no_deal is not None:
+        ax.axvline(
+            no_deal, color=PALETTE[1], linestyle=":", linewidth=1.4, zorder=2, label="no deal"
+        )
+    for zone in data.zones():
+        at = zone["at_coded_values"]
+        if iss.id in zone["issues"] and at["exists"]:
+            lo, hi = at["span"][zone["issues"].index(iss.id)]
+            if lo is not None and hi is not None:
+                ax.axvspan(
+                    lo, hi, color=PALETTE[2], alpha=0.15, zorder=0, label="zone (coded values)"
+                )
+    ax.set_yticks(y, [d.model for d in deals], fontsize="x-small")
+    ax.set_ylim(-0.7, max(len(deals), 1) - 0.3)
+    ax.set_xlim(iss.scale.min - 0.05 * iss.scale.width, iss.scale.max + 0.05 * iss.scale.width)
+    ax.set_xlabel(f"position on '{iss.id}' ({iss.scale.unit})")
+    p_deal = deals[0].p_deal if deals else 0.0
+    ax.set_title(f"{iss.name}: P(deal) {pct(p_deal)}", fontsize="medium")
+    if legend:
+        ax.legend(
+            fontsize="x-small",
+            frameon=False,
+            ncols=2,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.2),
+        )
     return ax

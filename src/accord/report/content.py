@@ -115,3 +115,22 @@ def span(low: float | None, high: float | None, digits: int = 0) -> str:
 def one_line(text: str | None) -> str:
     """Return text with its whitespace collapsed ('' for None)."""
     return " ".join((text or "").split())
+
+
+def pct(p: float | None) -> str:
+    """Format a probability or share as a percentage, with no false 0% or 100%."""
+    if p is None or not math.isfinite(p):
+        return "–"
+    if 0 < p < 0.001:
+        return "<0.1%"
+    if 0.999 < p < 1:
+        return ">99.9%"
+    return f"{p:.1%}" if 0 < p < 0.1 or 0.9 < p < 1 else f"{p:.0%}"
+
+
+def signed(x: float, digits: int = 1) -> str:
+    """Format a difference with its sign ('+2.0', '-0.5'; '–' for NaN)."""
+    if not math.isfinite(x):
+        return "–"
+    text = f"{x:+.{digits}f}"
+    return "+0" + text[2:] if text.startswith("-0") and float(text) == 0 else text

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+    from accord.analysis.deal import DealForecast
     from accord.models.base import Result
     from accord.process.compare import Comparison
 
@@ -123,6 +124,20 @@ def tornado(scenario: Scenario, data: Any, slug: str, caption: str) -> Chart:
     )
 
 
+def deal(scenario: Scenario, data: DealForecast) -> Chart:
+    """Return, per issue, every model's own forecast against its deal-aware expected outcome."""
+    return per_issue(
+        scenario,
+        lambda ax, issue: charts.deal_outcomes(data, ax, issue=issue),
+        "deal",
+        "Will they settle: each model's forecast and its expected outcome",
+        "Per model, its own forecast (hollow dot) and its expected outcome (black dot): the "
+        "settlement if they settle (diamond), weighted by P(deal), and the no-deal outcome "
+        "(dotted line) otherwise. The shaded band is the zone of agreement at the coded values, "
+        "where there is one.",
+    )
+
+
 def designs(scenario: Scenario, comparison: Comparison) -> Chart:
     """Return the design comparison (one bar group per design, one bar per issue)."""
     import matplotlib
@@ -133,11 +148,17 @@ def designs(scenario: Scenario, comparison: Comparison) -> Chart:
     n = len(comparison.runs)
     fig = Figure(figsize=(max(8.0, 0.9 * n + 2), 4.4), layout="constrained")
     ax = fig.add_subplot()
-    charts.design_comparison(comparison, ax, labels={i.id: i.name for i in scenario.issues})
-    ax.set_title(f"Forecast per design ('{comparison.model.name}')", fontsize="medium", pad=28)
+    charts.design_comparison(
+        comparison, ax, labels={i.id: i.name for i in scenario.issues}, measure="expected"
+    )
+    ax.set_title(
+        f"Expected outcome per design ('{comparison.model.name}')", fontsize="medium", pad=28
+    )
     return _chart(
         fig,
         "designs",
         "Process designs compared",
-        "The forecast of each issue under each process design, baseline first.",
+        "The expected outcome of each issue under each process design, baseline first: the "
+        "settlement where they settle and the no-deal outcome where they do not, averaged over "
+        "the draws.",
     )

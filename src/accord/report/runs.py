@@ -29,6 +29,8 @@ class SavedRun:
     designs: tuple[Any, ...]
     stored: dict[str, dict[str, float]]
     """Stored forecasts, model -> issue -> value (empty when the record has none)."""
+    compare_draws: int | None = None
+    """The draws a saved comparison ran on (None: the coded values)."""
 
 
 def _models(results: Mapping[str, Any], record: Any) -> tuple[list[str], dict[str, Any], int]:
@@ -95,7 +97,11 @@ def load_run(run_id: str, store: str | None = None, options: Options | None = No
     names, params, seed = _models(record.results, record)
     base = options or Options()
     chosen = replace(base, models=tuple(names), params=params, seed=seed)
-    return SavedRun(run_id, record.kind, scenario, chosen, designs, _stored(record.results))
+    draws = record.results.get("draws") if record.kind == "compare" else None
+    compare_draws = int(draws) if isinstance(draws, int) and draws > 1 else None
+    return SavedRun(
+        run_id, record.kind, scenario, chosen, designs, _stored(record.results), compare_draws
+    )
 
 
 def differences(saved: SavedRun, forecasts: Mapping[str, Mapping[str, float]]) -> list[str]:
@@ -126,8 +132,14 @@ def build_run(saved: SavedRun) -> Report:
     if changed:
         notes.append("These forecasts differ from the stored ones: " + "; ".join(changed) + ".")
     comparison = None
-    if saved.designs:
-        comparison = compare(saved.scenario, saved.designs, models[0], seed=saved.options.seed)
+    if saved.designs:  # with the run's own model, and on its own draws
+        comparison = compare(
+            saved.scenario,
+            saved.designs,
+            models[0],
+            seed=saved.options.seed,
+            draws=saved.compare_draws,
+        )
     return build(
         saved.scenario,
         saved.options,

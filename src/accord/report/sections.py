@@ -7,11 +7,23 @@ caller says matplotlib may be used.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from accord.report import figures
-from accord.report.content import Block, Items, Paragraph, Section, Table, num, one_line, span
+from accord.report.content import (
+    Block,
+    Items,
+    Paragraph,
+    Section,
+    Table,
+    num,
+    one_line,
+    pct,
+    signed,
+    span,
+)
 from accord.scenario.model import Scenario
 
 if TYPE_CHECKING:
@@ -149,37 +161,163 @@ def trajectories_section(fc: Forecast) -> Section | None:
     return Section("trajectories", "Trajectories", tuple(blocks))
 
 
+def _delta(value: float, low: float, high: float, noise: bool, draws: int, digits: int = 1) -> str:
+    """Return a paired difference with its interval (over draws) and the noise mark."""
+    if value != value:  # NaN
+        return "–"
+    text = signed(value, digits)
+    if noise and all(signed(x, digits).lstrip("+-").strip("0.") == "" for x in (value, low, high)):
+        return "0 (noise)"  # the same in every draw
+    if draws > 1:
+        text += f" [{signed(low, digits)}, {signed(high, digits)}]"
+    return text + (" (noise)" if noise else "")
+
+
+def _expected(row: Mapping[Any, Any], draws: int) -> str:
+    if row["expected"] != row["expected"]:
+        return "–"
+    if draws <= 1:
+        return num(float(row["expected"]))
+    return f"{num(float(row['expected']))} [{span(row['expected_low'], row['expected_high'], 1)}]"
+
+
 def designs_section(scenario: Scenario, comparison: Comparison, charts: bool) -> Section:
-    """Return the design comparison: forecasts per design and issue, and the overall measures."""
-    cell = {(str(r["design"]), str(r["issue"])): r for r in comparison.table().to_dict("records")}
-    rows = []
+    """Return the design comparison, deal-aware, with the comparison's warnings.
+
+    Overall per design: whether every issue settles, stability, spoiler risk, breadth and the
+    expected outcome per issue; then per issue the forecast, P(deal), the settlement, the
+    expected outcome and its paired difference to the baseline (with the noise mark).
+    """
+    records = comparison.table().to_dict("records")
+    cell = {(str(r["design"]), str(r["issue"])): r for r in records}
+    base = comparison.runs[0].design.id
+    draws = comparison.draws
+    how = (
+        f"on the same {draws:,} draws of the uncertain inputs for every design (seed "
+        f"{comparison.seed})"
+        if draws > 1
+        else "at the coded values (one draw, so no intervals: run with Monte Carlo draws for them)"
+    )
+    blocks: list[Block] = [
+        Paragraph(
+            f"Every design is run with '{comparison.model.name}' {how}. The expected outcome is "
+            "the settlement where the actors whose consent the design's agreement needs settle, "
+            f"and the no-deal outcome where they do not. Δ is the paired difference to '{base}': "
+            "per draw, this design's expected outcome minus the baseline's, with the 2.5–97.5% "
+            "interval of those differences; '(noise)' marks a difference whose interval contains "
+            "0, i.e. a design that does not move the outcome one way across the plausible inputs."
+        )
+    ]
+    overall = []
     for run in comparison.runs:
-        overall = cell[run.design.id, "all"]
-        rows.append(
+        r = cell[run.design.id, "all"]
+        risk = float(r["spoiler_risk"])
+        overall.append(
             (
                 run.design.id,
-                *(num(float(cell[run.design.id, i]["forecast"])) for i in scenario.issue_ids),
-                f"{float(overall['breadth']):.2f}",
-                f"{float(overall['spoiler_risk']):.2f}",
-                "yes" if bool(overall["stable"]) else "no",
+                pct(float(r["p_deal"])),
+                pct(float(r["stable"])),
+                "–" if risk != risk else f"{risk:.2f}",
+                f"{float(r['breadth']):.2f}",
+                *(_expected(cell[run.design.id, i], draws) for i in scenario.issue_ids),
             )
         )
-    blocks: list[Block] = [
+    blocks.append(
         Table(
-            ("Design", *scenario.issue_ids, "Breadth", "Spoiler risk", "Stable"),
-            tuple(rows),
-            numeric=(False, *(True for _ in scenario.issue_ids), True, True, False),
-            caption=f"Designs compared with '{comparison.model.name}' (see docs/process.md)",
-        ),
-        Items(tuple(f"{r.design.id}: {one_line(r.design.name)}" for r in comparison.runs)),
-    ]
+            ("Design", "All settle", "Stable", "Spoiler risk", "Breadth", *scenario.issue_ids),
+            tuple(overall),
+            numeric=(False, True, True, True, True, *(True for _ in scenario.issue_ids)),
+            caption=f"Designs compared with '{comparison.model.name}': all settle = share of "
+            "draws in which every issue has a deal; stable = share of draws in which the "
+            "forum's result is accepted as it stands by everyone whose consent it needs; "
+            "spoiler risk = capability × salience share of the actors who would rather have "
+            "no deal (draws with a deal; '–' without one); breadth = share of stakes within "
+            f"{comparison.tolerance:.0%} of the outcome; then the expected outcome per issue"
+            + (" [95% interval]" if draws > 1 else ""),
+        )
+    )
+    for issue in scenario.issues:
+        rows = []
+        for run in comparison.runs:
+            r = cell[run.design.id, issue.id]
+            first = run.design.id == base
+            settlement = float(r["settlement"])
+            rows.append(
+                (
+                    run.design.id,
+                    num(float(r["forecast"])),
+                    pct(float(r["p_deal"])),
+                    ""
+                    if first
+                    else _delta(
+                        float(r["p_deal_delta"]),
+                        float(r["p_deal_delta_low"]),
+                        float(r["p_deal_delta_high"]),
+                        bool(r["p_deal_noise"]),
+                        draws,
+                        2,
+                    ),
+                    "–" if settlement != settlement else num(settlement),
+                    _expected(r, draws),
+                    "(baseline)"
+                    if first
+                    else _delta(
+                        float(r["delta"]),
+                        float(r["delta_low"]),
+                        float(r["delta_high"]),
+                        bool(r["delta_noise"]),
+                        draws,
+                    ),
+                )
+            )
+        blocks.append(
+            Table(
+                (
+                    "Design",
+                    "Forecast",
+                    "P(deal)",
+                    "Δ P(deal)",
+                    "Settlement",
+                    "Expected" + (" [95%]" if draws > 1 else ""),
+                    f"Δ vs {base}",
+                ),
+                tuple(rows),
+                numeric=(False, True, True, True, True, True, True),
+                caption=f"{issue.name} ({issue.id}): the model's forecast, P(deal), the "
+                "settlement if they settle and the expected outcome per design",
+            )
+        )
+    if comparison.warnings:
+        blocks.append(
+            Paragraph(
+                "Warnings: designs that cannot change this model's result (not tested and "
+                "found equal)."
+            )
+        )
+        blocks.append(Items(tuple(f"{d}: {one_line(m)}" for d, m in comparison.warnings)))
+    blocks.append(
+        Items(tuple(f"{r.design.id}: {one_line(r.design.name)}" for r in comparison.runs))
+    )
     if charts:
-        blocks.insert(1, figures.designs(scenario, comparison))
+        blocks.insert(2, figures.designs(scenario, comparison))
     return Section("designs", "Process designs", tuple(blocks))
 
 
-def outcome_section(report: CaseReport, models: Sequence[str]) -> Section:
-    """Return what happened next: the summary, the events and each forecast against it."""
+MARK = {"right": "✓", "close": "~", "wrong": "✗"}
+
+
+def outcome_section(report: CaseReport, seed: int = 0, deal_rows: bool = True) -> Section:
+    """Return what happened next: the summary, the events, and every forecaster against it.
+
+    Forecasters are the naive baseline ``status_quo`` (nothing changes), every model and, with
+    ``deal_rows``, every model's deal-aware expected outcome (``<model>+deal``); each gets its
+    mean error and the paired difference of that error to ``status_quo`` (see
+    :func:`accord.cases.scoreboard`).
+    """
+    from accord.cases import STATUS_QUO, scoreboard
+    from accord.cases.report import DEAL_SUFFIX
+
+    verdicts = tuple(v for v in report.verdicts if deal_rows or not v.model.endswith(DEAL_SUFFIX))
     out = report.outcome
     blocks: list[Block] = [Paragraph(one_line(out.summary))]
     if out.events:
@@ -192,33 +330,77 @@ def outcome_section(report: CaseReport, models: Sequence[str]) -> Section:
                 caption=f"Events after the case's date (as of {out.as_of.isoformat()})",
             )
         )
-    mark = {"right": "✓", "close": "~", "wrong": "✗"}
+    issues = list(dict.fromkeys(v.issue for v in verdicts))
+    first = {i: next(v for v in verdicts if v.issue == i) for i in issues}
+    blocks.append(
+        Table(
+            ("Issue", "id", "By", "Outcome", "Range", "Nearest anchor"),
+            tuple(
+                (
+                    first[i].issue_name,
+                    i,
+                    first[i].by,
+                    num(first[i].outcome),
+                    span(first[i].low, first[i].high),
+                    first[i].outcome_label,
+                )
+                for i in issues
+            ),
+            numeric=(False, False, False, True, True, False),
+            caption="What happened: the coded outcome of each issue",
+        )
+    )
+    board = {
+        str(r["model"]): r for r in scoreboard([replace(report, verdicts=verdicts)], seed=seed)
+    }
     rows = []
-    for issue in dict.fromkeys(v.issue for v in report.verdicts):
-        vs = {v.model: v for v in report.verdicts if v.issue == issue}
-        first = next(iter(vs.values()))
+    for model in dict.fromkeys(v.model for v in verdicts):
+        vs = {v.issue: v for v in verdicts if v.model == model}
+        row = board[model]
+        vs_sq = row.get("vs_status_quo")
+        if model == STATUS_QUO:
+            diff = "(baseline)"
+        elif vs_sq is None:
+            diff = "–"
+        else:
+            lo, hi = 100 * vs_sq["lo"], 100 * vs_sq["hi"]
+            diff = f"{signed(100 * vs_sq['value'])} [{signed(lo)}, {signed(hi)}]"
+            diff += " (noise)" if lo <= 0 <= hi else ""
         rows.append(
             (
-                first.issue_name,
-                first.by,
-                num(first.outcome),
-                span(first.low, first.high),
+                model,
                 *(
-                    f"{num(vs[m].forecast)} {mark[vs[m].verdict]}" if m in vs else ""
-                    for m in models
+                    f"{num(vs[i].forecast)} {MARK[vs[i].verdict]}" if i in vs else ""
+                    for i in issues
                 ),
+                f"{100 * row['mean_error_share']:.1f}%",
+                diff,
+                f"{row['right']}/{row['close']}/{row['wrong']}",
             )
         )
     blocks.append(
         Table(
-            ("Issue", "By", "Outcome", "Range", *models),
+            ("Forecaster", *issues, "Mean error", "vs status_quo", "✓/~/✗"),
             tuple(rows),
-            numeric=(False, False, True, True, *(True for _ in models)),
+            numeric=(False, *(True for _ in issues), True, True, True),
             caption="Forecast against outcome: ✓ within 10% of the scale (or inside the "
-            "outcome's range), ~ within 25%, ✗ beyond",
+            "outcome's range), ~ within 25%, ✗ beyond. status_quo is the naive baseline "
+            "(nothing changes)"
+            + ("; '+deal' rows are the deal-aware expected outcomes" if deal_rows else "")
+            + ". Mean error "
+            "in % of the scale; 'vs status_quo' = the paired difference of the mean error to "
+            "status_quo (positive: worse than nothing changes) with a 95% bootstrap interval "
+            "over issues, '(noise)' when it contains 0",
         )
     )
-    wrong = [v.sentence() for v in report.verdicts if v.verdict == "wrong"]
+    if not deal_rows:
+        blocks.append(
+            Paragraph(
+                "The deal-aware rows need Monte Carlo draws; this report was made without.",
+                note=True,
+            )
+        )
+    wrong = [v.sentence() for v in verdicts if v.verdict == "wrong"]
     if wrong:
         blocks.append(Items(tuple(wrong)))
     return Section("outcome", "What happened next", tuple(blocks))

@@ -72,7 +72,7 @@ def draws_of(data: Any, issue: str | None = None) -> FloatArray:
 
 def _label(inp: Any, issue: str) -> str:
     """Return a short label: 'usa position', 'usa capability', 'usa salience (territory)'."""
-    text = f"{inp.actor} {inp.kind}"
+    text = f"{inp.actor} {inp.kind}" if inp.actor is not None else inp.kind.replace("_", "-")
     return text if inp.issue in (None, issue) else f"{text} ({inp.issue})"
 
 

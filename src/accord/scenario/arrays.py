@@ -18,6 +18,18 @@ if TYPE_CHECKING:
     from accord.scenario.model import Scenario
 
 FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+
+_AGREEMENT_FIELDS = ("no_deal", "reservation", "consent", "quota", "implementers")
+
+
+def _flags(a: Any, name: str) -> BoolArray:
+    arr = np.array(a, dtype=np.bool_, copy=True)
+    if arr.ndim != 2:
+        raise ValueError(f"{name} must have 2 dimensions, got shape {arr.shape}")
+    arr.flags.writeable = False
+    return arr
 
 
 def _frozen(a: Any, ndim: int, name: str) -> FloatArray:
@@ -39,6 +51,16 @@ class ScenarioArrays:
     salience : (draws, actors, issues), in [0, 1]
     scale_min, scale_max : (issues,)
     status_quo : (issues,), NaN where the issue declares none
+    no_deal : (draws, issues), where each issue ends up without an agreement; defaults to the
+        status quo (NaN where neither is known)
+    reservation : (draws, actors, issues), each actor's coded outside option (what it expects
+        without an agreement); NaN where the actor has none of its own, which means the issue's
+        no-deal outcome (see :attr:`outside_option`)
+    consent : (actors, issues) bool, whose consent an agreement on the issue needs (default:
+        every actor)
+    quota : (issues,) the share of the consenting actors' capability that must accept (1: each
+        of them, unanimity)
+    implementers : (actors, issues) bool, actors who must implement or pay: each must accept
 
     """
 
@@ -51,9 +73,20 @@ class ScenarioArrays:
     scale_max: FloatArray
     status_quo: FloatArray
     blocs: tuple[str | None, ...] = field(default=())
+    no_deal: FloatArray = field(default=None)  # type: ignore[arg-type]
+    reservation: FloatArray = field(default=None)  # type: ignore[arg-type]
+    consent: BoolArray = field(default=None)  # type: ignore[arg-type]
+    quota: FloatArray = field(default=None)  # type: ignore[arg-type]
+    implementers: BoolArray = field(default=None)  # type: ignore[arg-type]
+    _derived: frozenset[str] = field(init=False, repr=False, compare=False, default=frozenset())
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
+        set_(
+            self,
+            "_derived",
+            frozenset(name for name in _AGREEMENT_FIELDS if getattr(self, name) is None),
+        )
         set_(self, "actor_ids", tuple(self.actor_ids))
         set_(self, "issue_ids", tuple(self.issue_ids))
         set_(self, "capability", _frozen(self.capability, 2, "capability"))
@@ -74,6 +107,22 @@ class ScenarioArrays:
         for name in ("scale_min", "scale_max", "status_quo"):
             if getattr(self, name).shape != (k,):
                 raise ValueError(f"{name} must have shape ({k},)")
+        # The agreement inputs: defaults say "no deal leaves the status quo, every actor expects
+        # just that, and everyone must agree".
+        no_deal = self.status_quo if self.no_deal is None else self.no_deal
+        set_(self, "no_deal", _frozen(np.broadcast_to(no_deal, (d, k)), 2, "no_deal"))
+        reservation = np.nan if self.reservation is None else self.reservation
+        set_(
+            self,
+            "reservation",
+            _frozen(np.broadcast_to(reservation, (d, n, k)), 3, "reservation"),
+        )
+        consent = True if self.consent is None else self.consent
+        set_(self, "consent", _flags(np.broadcast_to(consent, (n, k)), "consent"))
+        implementers = False if self.implementers is None else self.implementers
+        set_(self, "implementers", _flags(np.broadcast_to(implementers, (n, k)), "implementers"))
+        quota = 1.0 if self.quota is None else self.quota
+        set_(self, "quota", _frozen(np.broadcast_to(quota, (k,)), 1, "quota"))
 
     # ------------------------------------------------------------------ shapes
     @property
@@ -92,6 +141,15 @@ class ScenarioArrays:
         return int(self.position.shape[2])
 
     @property
+    def outside_option(self) -> FloatArray:
+        """Return each actor's outside option, (draws, actors, issues).
+
+        The coded reservation point, else the issue's no-deal outcome; NaN where neither is
+        known (no reservation, no no-deal outcome and no status quo).
+        """
+        return np.where(np.isnan(self.reservation), self.no_deal[:, None, :], self.reservation)
+
+    @property
     def weight(self) -> FloatArray:
         """Return capability x salience, shaped (draws, actors, issues)."""
         return self.capability[:, :, None] * self.salience
@@ -103,11 +161,31 @@ class ScenarioArrays:
         n, k = len(scenario.actors), len(scenario.issues)
         pos = np.empty((1, n, k))
         sal = np.empty((1, n, k))
+        no_deal = np.array(
+            [np.nan if i.no_deal_point is None else i.no_deal_point for i in scenario.issues]
+        )
+        res = np.empty((1, n, k))
+        consent = np.ones((n, k), dtype=np.bool_)
+        implementers = np.zeros((n, k), dtype=np.bool_)
         for a, actor in enumerate(scenario.actors):
             for i, issue in enumerate(scenario.issues):
                 st = scenario.stance(actor.id, issue.id)
                 pos[0, a, i] = st.position
                 sal[0, a, i] = st.salience
+                res[0, a, i] = np.nan if st.reservation is None else st.reservation
+                if issue.consent is not None:
+                    consent[a, i] = actor.id in issue.consent
+                implementers[a, i] = actor.id in issue.implementers
+        # Inputs the scenario leaves to their defaults stay derived (see with_values).
+        extra: dict[str, Any] = {"quota": np.array([i.quota for i in scenario.issues])}
+        if any(i.no_deal is not None for i in scenario.issues):
+            extra["no_deal"] = no_deal[None, :]
+        if not np.all(np.isnan(res)):
+            extra["reservation"] = res
+        if any(i.consent is not None for i in scenario.issues):
+            extra["consent"] = consent
+        if implementers.any():
+            extra["implementers"] = implementers
         return cls(
             actor_ids=scenario.actor_ids,
             issue_ids=scenario.issue_ids,
@@ -120,11 +198,23 @@ class ScenarioArrays:
                 [np.nan if i.status_quo is None else i.status_quo for i in scenario.issues]
             ),
             blocs=tuple(a.bloc for a in scenario.actors),
+            **extra,
         )
 
     def with_values(self, **changes: Any) -> ScenarioArrays:
-        """Return a copy with some arrays replaced (validated again)."""
+        """Return a copy with some arrays replaced (validated again).
+
+        Agreement inputs that were left to their defaults are derived again from the new
+        values (a new status quo moves a default no-deal outcome with it).
+        """
+        for name in self._derived:
+            changes.setdefault(name, None)
         return replace(self, **changes)
+
+    @property
+    def agreement_defaults(self) -> frozenset[str]:
+        """Return the agreement inputs left to their defaults (see the class docstring)."""
+        return self._derived
 
     def repeat(self, draws: int) -> ScenarioArrays:
         """Return the arrays with the draw axis tiled to ``draws`` (from a single draw)."""
@@ -134,6 +224,8 @@ class ScenarioArrays:
             capability=np.repeat(self.capability, draws, axis=0),
             position=np.repeat(self.position, draws, axis=0),
             salience=np.repeat(self.salience, draws, axis=0),
+            no_deal=np.repeat(self.no_deal, draws, axis=0),
+            reservation=np.repeat(self.reservation, draws, axis=0),
         )
 
     def take_actors(self, index: Sequence[int]) -> ScenarioArrays:
@@ -145,6 +237,9 @@ class ScenarioArrays:
             capability=self.capability[:, idx],
             position=self.position[:, idx, :],
             salience=self.salience[:, idx, :],
+            reservation=self.reservation[:, idx, :],
+            consent=self.consent[idx, :],
+            implementers=self.implementers[idx, :],
         )
 
     def take_issues(self, index: Sequence[int]) -> ScenarioArrays:
@@ -157,6 +252,11 @@ class ScenarioArrays:
             scale_min=self.scale_min[idx],
             scale_max=self.scale_max[idx],
             status_quo=self.status_quo[idx],
+            no_deal=self.no_deal[:, idx],
+            reservation=self.reservation[:, :, idx],
+            consent=self.consent[:, idx],
+            quota=self.quota[idx],
+            implementers=self.implementers[:, idx],
         )
 
     def take_draws(self, index: Sequence[int] | slice) -> ScenarioArrays:
@@ -165,12 +265,16 @@ class ScenarioArrays:
             capability=self.capability[index],
             position=self.position[index],
             salience=self.salience[index],
+            no_deal=self.no_deal[index],
+            reservation=self.reservation[index],
         )
 
     def content_hash(self) -> str:
         """Return a SHA-256 over ids and array bytes (identifies the exact inputs of a run)."""
         h = hashlib.sha256()
         for f in fields(self):
+            if f.name.startswith("_"):
+                continue
             value = getattr(self, f.name)
             h.update(f.name.encode())
             if isinstance(value, np.ndarray):

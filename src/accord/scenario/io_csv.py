@@ -45,9 +45,12 @@ from accord.scenario.validate import RawScenario
 
 # ---------------------------------------------------------------------------- reading tables
 _DIRECTIVE = re.compile(
-    r"^#\s*(title|date|description|salience_scale|issue|scale)(?:\s+([^\s:]+))?\s*:(.*)$",
+    r"^#\s*(title|date|description|salience_scale|issue|scale|status_quo|no_deal|consent"
+    r"|implementers|quota)(?:\s+([^\s:]+))?\s*:(.*)$",
     re.IGNORECASE,
 )
+_PER_ISSUE = ("issue", "scale", "status_quo", "no_deal", "consent", "implementers", "quota")
+"""Directives that may name an issue (``# scale assad: ...``); the others take no id."""
 
 
 @dataclass
@@ -60,6 +63,8 @@ class _Meta:
     salience_scale: int | None = None
     issue_names: dict[str, tuple[int, str]] = field(default_factory=dict)
     scales: dict[str | None, tuple[int, Scale]] = field(default_factory=dict)
+    agreement: dict[str, dict[str | None, tuple[int, Any]]] = field(default_factory=dict)
+    """``agreement[field][issue id or None] = (row, value)`` for status_quo, no_deal, ..."""
 
 
 @dataclass
@@ -90,8 +95,15 @@ def _directive(meta: _Meta, row: int, match: re.Match[str], source: SourceName) 
     def fail(message: str) -> AccordError:
         return AccordError(message, source=source, where=where)
 
-    if key != "issue" and key != "scale" and target is not None:
+    if key not in _PER_ISSUE and target is not None:
         raise fail(f"'# {key}:' takes no issue id")
+    if key in ("status_quo", "no_deal", "consent", "implementers", "quota"):
+        slot = target.lower() if target is not None else None
+        seen = meta.agreement.setdefault(key, {})
+        if slot in seen:
+            raise fail(f"a second '# {key}' line for the same issue")
+        seen[slot] = (row, _agreement_value(key, value, fail))
+        return
     if key == "title":
         if meta.title is not None:
             raise fail("a second '# title:' line")
@@ -128,6 +140,27 @@ def _directive(meta: _Meta, row: int, match: re.Match[str], source: SourceName) 
         if slot in meta.scales:
             raise fail("a second '# scale' line for the same issue")
         meta.scales[slot] = (row, scale)
+
+
+def _agreement_value(key: str, value: str, fail: Any) -> Any:
+    """Return the value of an agreement directive (numbers, or a list of actor ids)."""
+    if key in ("consent", "implementers"):
+        names = [n for n in re.split(r"[,\s]+", value) if n]
+        ids = [slugify(n) for n in names]
+        if any(not i for i in ids):
+            raise fail(f"'# {key}:' lists a name that cannot be an actor id: {value!r}")
+        return ids
+    parts = value.split()
+    try:
+        numbers = [float(p) for p in parts]
+    except ValueError:
+        numbers = []
+    if key == "no_deal" and len(numbers) in (1, 3) and len(parts) == len(numbers):
+        return numbers
+    if key != "no_deal" and len(numbers) == 1 and len(parts) == 1:
+        return numbers
+    shape = "<value> [<low> <high>]" if key == "no_deal" else "<value>"
+    raise fail(f"write '# {key}: {shape}' with numbers, got {value!r}")
 
 
 def _read_table(text: str, source: SourceName) -> _Table:
@@ -210,6 +243,9 @@ _STANCE_COLUMNS = (
     "positionhigh",
     "saliencelow",
     "saliencehigh",
+    "reservation",
+    "reservationlow",
+    "reservationhigh",
 )
 
 
@@ -266,7 +302,8 @@ def _one_issue_columns(
     stance: dict[str, int] = {}
     allowed = (
         "Actor, Capability, Position, Salience, Name, Bloc, Source, CapabilityLow, "
-        "CapabilityHigh, PositionLow, PositionHigh, SalienceLow, SalienceHigh"
+        "CapabilityHigh, PositionLow, PositionHigh, SalienceLow, SalienceHigh, Reservation, "
+        "ReservationLow, ReservationHigh"
     )
     for col, name in enumerate(table.header):
         key = _key(name)
@@ -311,7 +348,8 @@ def _wide_columns(table: _Table, source: SourceName) -> tuple[dict[str, int], li
             raise AccordError(
                 f"unknown column '{name}' (per-issue columns are <issue>.position, "
                 "<issue>.salience and optionally <issue>.position_low/_high, "
-                "<issue>.salience_low/_high; other columns: Actor, Capability, Name, Bloc, "
+                "<issue>.salience_low/_high, <issue>.reservation, "
+                "<issue>.reservation_low/_high; other columns: Actor, Capability, Name, Bloc, "
                 "Source, CapabilityLow, CapabilityHigh)",
                 source=source,
                 where=f"row {table.header_row}",
@@ -364,7 +402,7 @@ def _check_pairs(
     cols: dict[str, int], header: list[str], header_row: int, source: SourceName
 ) -> None:
     """Require range columns to come in low/high pairs."""
-    for base in ("capability", "position", "salience"):
+    for base in ("capability", "position", "salience", "reservation"):
         low, high = f"{base}low", f"{base}high"
         if (low in cols) != (high in cols):
             have, missing = (low, high) if low in cols else (high, low)
@@ -486,14 +524,20 @@ def _build(
     forced = scale_of(scale)
     issue_data: list[dict[str, Any]] = []
     stances: list[dict[str, Any]] = []
-    unknown = {t for t in table.meta.scales if t is not None} - {i.id for i in issues}
-    if unknown:
-        target = sorted(unknown)[0]
-        raise AccordError(
-            f"'# scale {target}:' names an unknown issue",
-            source=source,
-            where=f"row {table.meta.scales[target][0]}",
-        )
+    known = {i.id for i in issues}
+    directives: list[tuple[str, dict[str | None, tuple[int, Any]]]] = [
+        ("scale", dict(table.meta.scales)),
+        *table.meta.agreement.items(),
+    ]
+    for key, given in directives:
+        unknown = {t for t in given if t is not None} - known
+        if unknown:
+            target = sorted(unknown)[0]
+            raise AccordError(
+                f"'# {key} {target}:' names an unknown issue",
+                source=source,
+                where=f"row {given[target][0]}",
+            )
     for i, issue in enumerate(issues):
         cols = issue.cols
         values: list[float] = []
@@ -513,7 +557,12 @@ def _build(
             places.add(("stances", k), f"row {row}")
             for key in ("position", "salience"):
                 places.add(("stances", k, key), col_where(row, key, cols))
-            for key in ("position", "salience"):
+            if "reservation" in cols and cells[cols["reservation"]]:
+                stance["reservation"] = parse_number(
+                    cells[cols["reservation"]], source, col_where(row, "reservation", cols)
+                )
+                places.add(("stances", k, "reservation"), col_where(row, "reservation", cols))
+            for key in ("position", "salience", "reservation"):
                 rng = _range(cells, cols, f"{key}low", f"{key}high", header, row, source)
                 if rng is not None:
                     stance[f"{key}_range"] = rng
@@ -531,7 +580,25 @@ def _build(
             issue_scale = _span_scale(values)
         if issue.id in table.meta.issue_names:
             places.add(("issues", i), f"row {table.meta.issue_names[issue.id][0]}")
-        issue_data.append({"id": issue.id, "name": issue.name, "scale": issue_scale.model_dump()})
+        entry: dict[str, Any] = {
+            "id": issue.id,
+            "name": issue.name,
+            "scale": issue_scale.model_dump(),
+        }
+        for key, given in table.meta.agreement.items():
+            found = given.get(issue.id) or given.get(None)
+            if found is None:
+                continue
+            row, value = found
+            places.add(("issues", i, key), f"row {row}")
+            if key in ("consent", "implementers"):
+                entry[key] = value
+            elif key == "no_deal" and len(value) == 3:
+                entry["no_deal"], entry["no_deal_range"] = value[0], value[1:]
+                places.add(("issues", i, "no_deal_range"), f"row {row}")
+            else:
+                entry[key] = value[0]
+        issue_data.append(entry)
     data: dict[str, Any] = {
         "title": table.meta.title or title,
         "actors": actors,
@@ -615,6 +682,18 @@ def _dump(scenario: Scenario, wide: bool) -> str:
             f"# scale{target}: {number_text(scale.min)} {number_text(scale.max)} "
             f"{_one_line(scale.unit) or 'points'}\n"
         )
+        if issue.status_quo is not None:
+            out.write(f"# status_quo{target}: {number_text(issue.status_quo)}\n")
+        if issue.no_deal is not None:
+            rng = issue.no_deal_range
+            extra = f" {number_text(rng.low)} {number_text(rng.high)}" if rng else ""
+            out.write(f"# no_deal{target}: {number_text(issue.no_deal)}{extra}\n")
+        if issue.consent is not None:
+            out.write(f"# consent{target}: {', '.join(issue.consent)}\n")
+        if issue.implementers:
+            out.write(f"# implementers{target}: {', '.join(issue.implementers)}\n")
+        if issue.quota != 1:
+            out.write(f"# quota{target}: {number_text(issue.quota)}\n")
     actors = scenario.actors
     has_bloc = any(a.bloc for a in actors)
     has_source = any(a.source for a in actors)
@@ -626,16 +705,20 @@ def _dump(scenario: Scenario, wide: bool) -> str:
         + ["Capability"]
         + (["CapabilityLow", "CapabilityHigh"] if has_cap_range else [])
     )
-    with_ranges: list[tuple[bool, bool]] = []
+    with_ranges: list[tuple[bool, bool, bool, bool]] = []
     for issue in scenario.issues:
         st = [scenario.stance(a.id, issue.id) for a in actors]
         pos_r = any(s.position_range for s in st)
         sal_r = any(s.salience_range for s in st)
-        with_ranges.append((pos_r, sal_r))
+        res = any(s.reservation is not None for s in st)
+        res_r = any(s.reservation_range for s in st)
+        with_ranges.append((pos_r, sal_r, res, res_r))
         names = (
             ["position", "salience"]
             + (["position_low", "position_high"] if pos_r else [])
             + (["salience_low", "salience_high"] if sal_r else [])
+            + (["reservation"] if res else [])
+            + (["reservation_low", "reservation_high"] if res_r else [])
         )
         if wide:
             header += [f"{issue.id}.{n}" for n in names]
@@ -651,12 +734,17 @@ def _dump(scenario: Scenario, wide: bool) -> str:
         if has_cap_range:
             r = a.capability_range
             row += [number_text(r.low), number_text(r.high)] if r else ["", ""]
-        for issue, (pos_r, sal_r) in zip(scenario.issues, with_ranges, strict=True):
+        for issue, (pos_r, sal_r, res, res_r) in zip(scenario.issues, with_ranges, strict=True):
             s = scenario.stance(a.id, issue.id)
             row += [number_text(s.position), number_text(s.salience)]
             for wanted, rng in ((pos_r, s.position_range), (sal_r, s.salience_range)):
                 if wanted:
                     row += [number_text(rng.low), number_text(rng.high)] if rng else ["", ""]
+            if res:
+                row.append("" if s.reservation is None else number_text(s.reservation))
+            if res_r:
+                rng = s.reservation_range
+                row += [number_text(rng.low), number_text(rng.high)] if rng else ["", ""]
         writer.writerow(row)
     return out.getvalue()
 

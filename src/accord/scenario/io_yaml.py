@@ -47,6 +47,8 @@ _STRING_FIELDS = {
     "issue",
     "label",
     "distribution",
+    "consent",
+    "implementers",
 }
 """Fields that hold text: a plain ``no``, ``2015`` or ``1.5`` there is kept as written."""
 
@@ -344,7 +346,7 @@ def _represent_flow(dumper: yaml.SafeDumper, data: _Flow) -> yaml.Node:
     return dumper.represent_mapping(_TAG + "map", data.items(), flow_style=True)
 
 
-class _Pair(list[float]):
+class _Pair(list[Any]):
     """A ``[low, high]`` range, written on one line."""
 
 
@@ -370,7 +372,19 @@ def _num(value: float) -> float | int:
 
 def _why(why: Mapping[Any, str]) -> dict[str, str]:
     """Return the justifications in a fixed order, on one line when they are short."""
-    order = ("capability", "position", "salience", "range", "bloc")
+    order = (
+        "capability",
+        "position",
+        "salience",
+        "range",
+        "bloc",
+        "reservation",
+        "status_quo",
+        "no_deal",
+        "consent",
+        "implementers",
+        "quota",
+    )
     out = {k: why[k] for k in order if k in why}
     short = sum(len(k) + len(v) + 4 for k, v in out.items()) <= 60
     return _Flow(out) if short else out
@@ -382,6 +396,10 @@ def _stance_entry(stance: Stance) -> dict[str, Any]:
         out["position_range"] = _Pair(_num(v) for v in stance.position_range.as_list())
     if stance.salience_range is not None:
         out["salience_range"] = _Pair(_num(v) for v in stance.salience_range.as_list())
+    if stance.reservation is not None:
+        out["reservation"] = _num(stance.reservation)
+    if stance.reservation_range is not None:
+        out["reservation_range"] = _Pair(_num(v) for v in stance.reservation_range.as_list())
     if stance.distribution != "uniform":
         out["distribution"] = stance.distribution
     if stance.source is not None:
@@ -432,6 +450,20 @@ def _document(scenario: Scenario) -> dict[str, Any]:
             issue["anchors"] = {_num(a.value): a.label for a in i.anchors}
         if i.status_quo is not None:
             issue["status_quo"] = _num(i.status_quo)
+        if i.no_deal is not None:
+            issue["no_deal"] = _num(i.no_deal)
+        if i.no_deal_range is not None:
+            issue["no_deal_range"] = _Pair(_num(v) for v in i.no_deal_range.as_list())
+        if i.consent is not None:
+            issue["consent"] = _Pair(i.consent)
+        if i.quota != 1:
+            issue["quota"] = _num(i.quota)
+        if i.implementers:
+            issue["implementers"] = _Pair(i.implementers)
+        if i.source is not None:
+            issue["source"] = i.source
+        if i.why:
+            issue["why"] = _why(i.why)
         issues.append(issue)
     doc["issues"] = issues
     stances: dict[str, dict[str, Any]] = {i.id: {} for i in scenario.issues}

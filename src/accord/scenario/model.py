@@ -62,6 +62,33 @@ def _finite(value: float, what: str) -> float:
     return value
 
 
+def _point_and_range(
+    value: float | None, rng: Range | None, scale: Scale, field: str, what: str
+) -> None:
+    """Check an optional point and its optional range against a scale (the range needs a point)."""
+    if value is not None:
+        _finite(value, what)
+        if not scale.contains(value):
+            raise ScenarioProblem(
+                (field,),
+                f"{what} {value:g} lies outside the scale [{scale.min:g}, {scale.max:g}]",
+            )
+    if rng is not None:
+        if value is None:
+            raise ScenarioProblem((f"{field}_range",), f"a {what} range needs a {what}")
+        if not (scale.contains(rng.low) and scale.contains(rng.high)):
+            raise ScenarioProblem(
+                (f"{field}_range",),
+                f"range [{rng.low:g}, {rng.high:g}] reaches outside the scale "
+                f"[{scale.min:g}, {scale.max:g}]",
+            )
+        if not rng.contains(value):
+            raise ScenarioProblem(
+                (f"{field}_range",),
+                f"{what} {value:g} lies outside its range [{rng.low:g}, {rng.high:g}]",
+            )
+
+
 class Range(_Frozen):
     """An uncertainty interval for Monte Carlo, written ``[low, high]`` in files."""
 
@@ -134,8 +161,13 @@ class Source(_Frozen):
     url: str | None = None
 
 
-Why = dict[Literal["capability", "position", "salience", "range", "bloc"], str]
+Why = dict[Literal["capability", "position", "salience", "range", "bloc", "reservation"], str]
 """One-line justifications of individual numbers, keyed by the field they justify."""
+
+IssueWhy = dict[Literal["status_quo", "no_deal", "consent", "implementers", "quota"], str]
+"""One-line justifications of an issue's status quo, no-deal outcome and consent rule."""
+
+ActorList = tuple[Slug, ...]
 
 
 class Actor(_Frozen):
@@ -177,6 +209,19 @@ class Issue(_Frozen):
     scale: Scale = Field(default_factory=Scale)
     anchors: tuple[Anchor, ...] = ()
     status_quo: float | None = None
+    no_deal: float | None = None
+    no_deal_range: Range | None = None
+    consent: ActorList | None = None
+    quota: float = Field(default=1.0, gt=0, le=1)
+    implementers: ActorList = ()
+    source: str | None = None
+    why: IssueWhy = Field(default_factory=dict)
+
+    @field_validator("consent", "implementers", mode="before")
+    @classmethod
+    def _actor_list(cls, value: Any) -> Any:
+        # A single actor may be written without a list.
+        return [value] if isinstance(value, str) else value
 
     @field_validator("anchors", mode="before")
     @classmethod
@@ -206,8 +251,19 @@ class Issue(_Frozen):
                 f"status quo {self.status_quo:g} lies outside the scale "
                 f"[{self.scale.min:g}, {self.scale.max:g}]",
             )
+        _point_and_range(self.no_deal, self.no_deal_range, self.scale, "no_deal", "no-deal outcome")
+        for name in ("consent", "implementers"):
+            ids = getattr(self, name) or ()
+            for k, actor in enumerate(ids):
+                if actor in ids[:k]:
+                    raise ScenarioProblem((name, k), f"actor '{actor}' is listed twice")
         object.__setattr__(self, "anchors", tuple(sorted(self.anchors, key=lambda a: a.value)))
         return self
+
+    @property
+    def no_deal_point(self) -> float | None:
+        """Return where the issue ends up without an agreement: ``no_deal``, else the status quo."""
+        return self.no_deal if self.no_deal is not None else self.status_quo
 
     def label_of(self, value: float) -> str:
         """Return the label of the anchor nearest to ``value`` ('' when there are none)."""
@@ -225,6 +281,8 @@ class Stance(_Frozen):
     salience: float = Field(ge=0, le=1)
     position_range: Range | None = None
     salience_range: Range | None = None
+    reservation: float | None = None
+    reservation_range: Range | None = None
     distribution: Distribution = "uniform"
     source: str | None = None
     why: Why = Field(default_factory=dict)
@@ -247,6 +305,20 @@ class Stance(_Frozen):
                 raise ScenarioProblem(
                     ("salience_range",),
                     f"salience {self.salience:g} lies outside its range [{r.low:g}, {r.high:g}]",
+                )
+        if self.reservation is not None:
+            _finite(self.reservation, "reservation")
+        rr = self.reservation_range
+        if rr is not None:
+            if self.reservation is None:
+                raise ScenarioProblem(
+                    ("reservation_range",), "a reservation range needs a reservation point"
+                )
+            if not rr.contains(self.reservation):
+                raise ScenarioProblem(
+                    ("reservation_range",),
+                    f"reservation {self.reservation:g} lies outside its range "
+                    f"[{rr.low:g}, {rr.high:g}]",
                 )
         return self
 
@@ -360,6 +432,24 @@ class Scenario(_Frozen):
                     f"range [{r.low:g}, {r.high:g}] reaches outside the scale of issue "
                     f"'{st.issue}' [{scale.min:g}, {scale.max:g}]",
                 )
+            if st.reservation is not None and not scale.contains(st.reservation):
+                raise ScenarioProblem(
+                    ("stances", k, "reservation"),
+                    f"reservation {st.reservation:g} is outside the scale of issue "
+                    f"'{st.issue}' [{scale.min:g}, {scale.max:g}]",
+                )
+            rr = st.reservation_range
+            if rr is not None and not (scale.contains(rr.low) and scale.contains(rr.high)):
+                raise ScenarioProblem(
+                    ("stances", k, "reservation_range"),
+                    f"range [{rr.low:g}, {rr.high:g}] reaches outside the scale of issue "
+                    f"'{st.issue}' [{scale.min:g}, {scale.max:g}]",
+                )
+        for i, issue in enumerate(self.issues):
+            for name in ("consent", "implementers"):
+                for m, actor in enumerate(getattr(issue, name) or ()):
+                    if actor not in actors:
+                        raise ScenarioProblem(("issues", i, name, m), f"unknown actor '{actor}'")
         for j, actor in enumerate(self.actors):
             missing = [i.id for i in self.issues if (actor.id, i.id) not in seen]
             if missing:
@@ -433,11 +523,21 @@ class Scenario(_Frozen):
             self.actor(a)
         for i in keep_i:
             self.issue(i)
+        kept = set(keep_a)
+
+        def issue_data(issue_id: str) -> dict[str, Any]:
+            # Consent lists follow the actors that are kept.
+            data = self.issue(issue_id).model_dump()
+            if data["consent"] is not None:
+                data["consent"] = [a for a in data["consent"] if a in kept]
+            data["implementers"] = [a for a in data["implementers"] if a in kept]
+            return data
+
         return Scenario.model_validate(
             {
                 **self.model_dump(),
                 "actors": [self.actor(a).model_dump() for a in keep_a],
-                "issues": [self.issue(i).model_dump() for i in keep_i],
+                "issues": [issue_data(i) for i in keep_i],
                 "stances": [self.stance(a, i).model_dump() for i in keep_i for a in keep_a],
             }
         )

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from accord import __version__, cases
+from accord.analysis.sampling import check_correlation
 from accord.errors import AccordError
 from accord.forecast import build_models, forecast
 from accord.models import registry
@@ -61,6 +62,13 @@ RUN_RESPONSE: dict[int | str, dict[str, Any]] = {
         "content": {"application/json": {"schema": {"type": "object"}}},
     }
 }
+
+
+def check_draws(ctx: Context, draws: int | None) -> int | None:
+    """Return ``draws`` if it is within the server's limit, else raise (a 422)."""
+    if draws is not None and draws > ctx.settings.max_draws:
+        raise AccordError(f"--draws must be at most {ctx.settings.max_draws:,} here")
+    return draws
 
 
 def context(request: Request) -> Context:
@@ -178,12 +186,26 @@ def run_forecast(body: ForecastRequest, ctx: Ctx) -> Response:
     """Forecast a scenario with one or more models; the run is saved when the store is on.
 
     The result is ``{"run_id": ..., "forecast": Forecast.to_dict()}``, the forecast as
-    ``accord run --json`` prints it.
+    ``accord run --json`` prints it; with ``deal`` it holds, under ``deal``, whether they
+    settle: P(deal), zones, blockers, what it would take and each model's expected outcome, as
+    ``accord run --deal --json`` prints it (``draws`` at most the server's Monte Carlo limit).
     """
+    draws = check_draws(ctx, body.draws)
     scenario = ctx.scenario(body)
     models = build_models(body.models, body.params, body.rounds)
     with ctx.compute:
         record = forecast(scenario, models, seed=body.seed).to_dict()
+        if body.deal:
+            from accord.analysis.deal import DEFAULT_DRAWS, deal_forecast
+
+            record["deal"] = deal_forecast(
+                scenario,
+                models,
+                draws=min(DEFAULT_DRAWS, ctx.settings.max_draws) if draws is None else draws,
+                seed=body.seed,
+                tracks=[scenario.issue_ids] if body.linked else None,
+                spread=body.spread,
+            ).to_dict()
         run_id = ctx.runs.save("run", record, scenario, seed=body.seed) if body.save else None
         return json_response({"run_id": run_id, "forecast": record})
 
@@ -194,8 +216,13 @@ def run_compare(body: CompareRequest, ctx: Ctx) -> Response:
 
     The designs are ``designs`` (JSON) or ``designs_text`` (YAML), else the case's own; the
     result is ``{"run_id": ..., "comparison": Comparison.to_dict()}``, the comparison as
-    ``accord compare --json`` prints it.
+    ``accord compare --json`` prints it: per design and issue P(deal), the expected outcome and
+    its paired difference to the baseline (with ``draws``, over the same random draws for every
+    design), and the warnings for designs the model cannot respond to.
     """
+    check_draws(ctx, body.draws)
+    if body.draws is not None:
+        check_correlation(body.bloc_correlation)
     scenario = ctx.scenario(body)
     if body.designs is not None and body.designs_text is not None:
         raise AccordError("give 'designs' or 'designs_text', not both", source="designs")
@@ -222,7 +249,16 @@ def run_compare(body: CompareRequest, ctx: Ctx) -> Response:
         designs = [d for d in designs if d.id in body.pick]
     (model,) = build_models([body.model], body.params)
     with ctx.compute:
-        result = compare(scenario, designs, model, tolerance=body.tolerance, seed=body.seed)
+        result = compare(
+            scenario,
+            designs,
+            model,
+            tolerance=body.tolerance,
+            seed=body.seed,
+            draws=body.draws,
+            spread=body.spread,
+            bloc_correlation=body.bloc_correlation,
+        )
         record = result.to_dict()
         save = body.save
         run_id = (

@@ -43,7 +43,8 @@ def start_mc(body: MonteCarloRequest, ctx: Ctx) -> JSONResponse:
     """Start a Monte Carlo run in the background; poll ``GET /api/jobs/{id}`` for progress.
 
     The finished job's result holds ``MonteCarloResult.to_dict()`` (as ``accord mc --json``
-    prints it) and the id of the saved run.
+    prints it; with ``deal``, P(deal) and the deal-aware outcome per issue under ``deal``) and
+    the id of the saved run.
     """
     from accord.analysis import montecarlo
     from accord.analysis.sampling import check_correlation
@@ -68,6 +69,8 @@ def start_mc(body: MonteCarloRequest, ctx: Ctx) -> JSONResponse:
             spread=body.spread,
             bins=body.bins,
             progress=progress,
+            deal=body.deal,
+            tracks=[scenario.issue_ids] if body.linked else None,
         )
         record = finite(result.to_dict())
         run_id = None

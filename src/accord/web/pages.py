@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from accord import __version__, cases
 from accord.errors import AccordError
 from accord.models import registry
+from accord.process.compare import DEFAULT_MODEL
 from accord.scenario.model import Scenario
 from accord.web import views
 from accord.web.api import Ctx, summary
@@ -111,6 +112,7 @@ def editor(ctx: Ctx, scenario: Scenario, designs: Any, origin: str) -> HTMLRespo
         "models": [info.__dict__ for info in registry.list_models()],
         "store": ctx.runs.enabled,
         "max_draws": ctx.settings.max_draws,
+        "compare_model": DEFAULT_MODEL,
     }
     return page(
         "editor.html",
@@ -120,6 +122,8 @@ def editor(ctx: Ctx, scenario: Scenario, designs: Any, origin: str) -> HTMLRespo
         data=data,
         designs=(designs or {}).get("designs", []),
         models=registry.names(),
+        compare_model=DEFAULT_MODEL,
+        max_draws=ctx.settings.max_draws,
     )
 
 
@@ -166,7 +170,8 @@ def run_page(run_id: str, ctx: Ctx) -> HTMLResponse:
         record = ctx.runs.get(run_id)
     except HTTPException as exc:
         return error_page(exc)
-    return page("run.html", run=record.to_dict(), table=views.results_table(record.to_dict()))
+    data = record.to_dict()
+    return page("run.html", run=data, tables=views.results_tables(data))
 
 
 @router.get("/runs/{run_id}/report", response_class=HTMLResponse)

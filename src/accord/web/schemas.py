@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
+
+from accord.process.compare import DEFAULT_MODEL
 
 FormatName = Literal["yaml", "csv", "bdm", "wide", "ktab"]
 ParamValue = str | int | float | bool
@@ -61,6 +63,34 @@ class ForecastRequest(ScenarioInput):
     rounds: int | None = Field(None, ge=1, le=100_000, description="Most rounds (bdm, smp).")
     seed: int = Field(0, ge=0, le=MAX_SEED)
     save: bool = Field(True, description="Save the run in the run store (when there is one).")
+    deal: bool = Field(
+        False,
+        description="Will they settle? Add the deal-aware forecast under `deal`: P(deal), zones, "
+        "blockers, what it would take and each model's expected outcome (as `accord run --deal "
+        "--json`).",
+    )
+    draws: StrictInt | None = Field(
+        None,
+        ge=1,
+        description="With `deal`: random draws of the uncertain inputs (default 1000; at most the "
+        "server's Monte Carlo limit).",
+    )
+    linked: bool = Field(
+        False, description="With `deal`: all issues as one package (default: one by one)."
+    )
+    spread: float | None = Field(
+        None,
+        ge=0,
+        description="With `deal`: give inputs without a range one of ± this × the scale.",
+    )
+
+    @model_validator(mode="after")
+    def _deal_options(self) -> ForecastRequest:
+        given = [k for k in ("draws", "spread") if getattr(self, k) is not None]
+        given += ["linked"] if self.linked else []
+        if given and not self.deal:
+            raise ValueError(f"'{given[0]}' needs 'deal': true")
+        return self
 
 
 class DesignsRequest(ScenarioInput):
@@ -85,11 +115,35 @@ class CompareRequest(ScenarioInput):
     pick: list[str] | None = Field(
         None, max_length=64, description="Ids of the designs to compare (default: all)."
     )
-    model: str = "compromise"
+    model: str = Field(
+        DEFAULT_MODEL, description="The model every design runs with (as `accord compare`)."
+    )
     params: dict[str, ParamValue] = Field(default_factory=dict)
     tolerance: float = Field(0.1, gt=0, le=1)
     seed: int = Field(0, ge=0, le=MAX_SEED)
     save: bool = True
+    draws: StrictInt | None = Field(
+        None,
+        ge=1,
+        description="Run every design on the same N random draws of the uncertain inputs "
+        "(default: the coded values only; at most the server's Monte Carlo limit).",
+    )
+    spread: float | None = Field(
+        None,
+        ge=0,
+        description="With `draws`: give inputs without a range one of ± this × the scale.",
+    )
+    bloc_correlation: float = Field(
+        0.0, description="With `draws`: the correlation of draws within a bloc, in [0, 1)."
+    )
+
+    @model_validator(mode="after")
+    def _draw_options(self) -> CompareRequest:
+        if self.draws is None and (self.spread is not None or self.bloc_correlation != 0):
+            raise ValueError(
+                f"'{'spread' if self.spread is not None else 'bloc_correlation'}' needs 'draws'"
+            )
+        return self
 
 
 class MonteCarloRequest(ScenarioInput):
@@ -104,6 +158,20 @@ class MonteCarloRequest(ScenarioInput):
     params: dict[str, ParamValue] = Field(default_factory=dict)
     bins: int = Field(20, ge=1, le=200)
     save: bool = True
+    deal: bool = Field(
+        False,
+        description="Also the agreement analysis of every draw: P(deal), the settlement, the "
+        "deal-aware outcome and the blockers per issue (as `accord mc --deal`).",
+    )
+    linked: bool = Field(
+        False, description="With `deal`: all issues as one package (default: one by one)."
+    )
+
+    @model_validator(mode="after")
+    def _deal_options(self) -> MonteCarloRequest:
+        if self.linked and not self.deal:
+            raise ValueError("'linked' needs 'deal': true")
+        return self
 
 
 class ReportRequest(ScenarioInput):

@@ -9,10 +9,11 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from accord.report import content, settle
 from accord.scenario.model import Range, Scenario
 
-Table = dict[str, list[Any]]
-"""``{"head": [...], "rows": [[...], ...]}``."""
+Table = dict[str, Any]
+"""``{"caption": "...", "head": [...], "rows": [[...], ...], "items": [...]}``."""
 
 
 def num(value: Any, digits: int | None = None) -> str:
@@ -81,6 +82,17 @@ def _first(value: Any) -> Any:
     return value[0] if isinstance(value, list) and value else value
 
 
+def pct(value: Any) -> str:
+    """Return a probability or share as a percentage ('–' for anything else)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "–"
+    return content.pct(float(value))
+
+
+def _table(caption: str, head: list[str], rows: list[list[Any]], **more: Any) -> Table:
+    return {"caption": caption, "head": head, "rows": rows, "items": [], "id": None, **more}
+
+
 def _run_table(results: Mapping[str, Any]) -> Table:
     runs = [r for r in results.get("results", []) if isinstance(r, Mapping)]
     issues: Sequence[str] = results.get("scenario", {}).get("issues", [])
@@ -88,7 +100,75 @@ def _run_table(results: Mapping[str, Any]) -> Table:
         [r.get("model", "?"), *(num(_first(r.get("forecast", {}).get(i)), 1) for i in issues)]
         for r in runs
     ]
-    return {"head": ["Model", *issues], "rows": rows}
+    return _table("Forecast per model", ["Model", *issues], rows)
+
+
+def deal_tables(deal: Mapping[str, Any]) -> list[Table]:
+    """Return the tables of a deal-aware forecast (``DealForecast.to_dict()``).
+
+    Will they settle (per issue or package: P(deal), the zone at the coded values, the
+    blockers, then what it would take) and the expected outcome per model, with its own
+    forecast and the settlement if they settle, the no-deal outcome and P(deal).
+    """
+    issues: list[str] = list(deal.get("scenario", {}).get("issues", []))
+    blockers: Mapping[str, Any] = deal.get("blockers") or {}
+    rows = []
+    for z in deal.get("zones", []):
+        at = z.get("at_coded_values") or {}
+        if at.get("exists"):
+            where = "yes: " + ", ".join(
+                f"{i} {num(lo, 1)}–{num(hi, 1)}"
+                for i, (lo, hi) in zip(z["issues"], at.get("span") or [], strict=False)
+            )
+        else:
+            held = at.get("holdouts") or []
+            where = "none" + (f"; held out by {', '.join(held)}" if held else "")
+        who = blockers.get(z["issues"][0], [])[:3] if z.get("issues") else []
+        blocked = ", ".join(f"{b['actor']} ({pct(b.get('holdout'))})" for b in who)
+        if not blocked:
+            blocked = "nobody" if z.get("p_deal") == 1 else "–"
+        rows.append([" + ".join(z.get("issues", [])), pct(z.get("p_deal")), where, blocked])
+    prov = deal.get("provenance") or {}
+    draws = prov.get("draws") or 1
+    how = (
+        f"{draws:,} draws of {prov.get('uncertain_inputs', 0)} uncertain inputs"
+        if draws > 1
+        else "the coded values only"
+    )
+    zones = _table(
+        f"Will they settle? ({how}; P(deal) = share of draws with a zone of agreement)",
+        ["Issues", "P(deal)", "Zone at the coded values", "Blocked most often by"],
+        rows,
+        id="deal-zones",
+    )
+    zones["items"] = [
+        settle.concession_words(c) for c in deal.get("concessions", []) if isinstance(c, Mapping)
+    ]
+    cells: dict[str, dict[str, Mapping[str, Any]]] = {}
+    for f in deal.get("forecasts", []):
+        cells.setdefault(f["model"], {})[f["issue"]] = f
+    expected = []
+    for model, mine in cells.items():
+        row = [model]
+        for i in issues:
+            f = mine.get(i, {})
+            settled = num(f.get("settlement"), 1)
+            row.append(f"{num(f.get('expected'), 1)} ({num(f.get('point'), 1)} → {settled})")
+        expected.append(row)
+    if cells:
+        first = next(iter(cells.values()))
+        expected.append(["no deal", *(num(first.get(i, {}).get("no_deal"), 1) for i in issues)])
+        expected.append(["P(deal)", *(pct(first.get(i, {}).get("p_deal")) for i in issues)])
+    return [
+        zones,
+        _table(
+            "Expected outcome = P(deal) × settlement + (1 − P(deal)) × no-deal outcome; each "
+            "cell: expected (own forecast → settlement if they settle)",
+            ["Model", *issues],
+            expected,
+            id="deal-expected",
+        ),
+    ]
 
 
 def _mc_table(results: Mapping[str, Any]) -> Table:
@@ -107,36 +187,116 @@ def _mc_table(results: Mapping[str, Any]) -> Table:
             ]
         )
     head = ["Issue", "Mean", "Median", "80% interval", "95% interval", "Converged"]
-    return {"head": head, "rows": rows}
+    return _table("Monte Carlo: the model's forecast over the draws", head, rows)
+
+
+def mc_deal_table(deals: Sequence[Mapping[str, Any]]) -> Table:
+    """Return Monte Carlo's deal-aware summary per issue (``to_dict()["deal"]`` of a result)."""
+    rows = []
+    for d in deals:
+        e = d.get("expected") or {}
+        st = d.get("settlement")
+        lo, hi = e.get("interval95") or (None, None)
+        settle_text = "never"
+        if isinstance(st, Mapping):
+            slo, shi = st.get("interval95") or (None, None)
+            settle_text = f"{num(st.get('mean'), 1)} [{num(slo, 1)}–{num(shi, 1)}]"
+        who = ", ".join(
+            f"{b['actor']} ({pct(b.get('holdout'))})" for b in d.get("blockers", [])[:3]
+        )
+        rows.append(
+            [
+                d.get("issue"),
+                pct(d.get("p_deal")),
+                settle_text,
+                num(e.get("mean"), 1),
+                num(e.get("median"), 1),
+                f"{num(lo, 1)}–{num(hi, 1)}",
+                who or "–",
+            ]
+        )
+    head = [
+        "Issue",
+        "P(deal)",
+        "Settlement [95%]",
+        "Deal-aware mean",
+        "Median",
+        "95% interval",
+        "Blocked most often by",
+    ]
+    return _table(
+        "Will they settle? The deal-aware outcome is the settlement where there is a deal, the "
+        "no-deal outcome where there is none",
+        head,
+        rows,
+        id="mc-deal-table",
+    )
+
+
+def _delta(row: Mapping[str, Any]) -> str:
+    value = row.get("delta")
+    if not isinstance(value, int | float):
+        return ""
+    text = f"Δ {value:+.1f}"
+    return text + " (noise)" if row.get("delta_noise") else text
 
 
 def _compare_table(results: Mapping[str, Any]) -> Table:
     table = [row for row in results.get("table", []) if isinstance(row, Mapping)]
     issues = list(dict.fromkeys(r["issue"] for r in table if r.get("issue") != "all"))
+    designs = list(dict.fromkeys(r["design"] for r in table))
     rows = []
-    for design in dict.fromkeys(r["design"] for r in table):
+    for design in designs:
         mine = {r["issue"]: r for r in table if r["design"] == design}
         overall = mine.get("all", {})
+        cells = []
+        for i in issues:
+            r = mine.get(i, {})
+            text = f"{num(r.get('expected'), 1)} · P {pct(r.get('p_deal'))}"
+            if design != designs[0]:
+                text += f" · {_delta(r)}"
+            cells.append(text)
         rows.append(
             [
                 design,
-                *(num(mine.get(i, {}).get("forecast"), 1) for i in issues),
-                num(overall.get("breadth"), 2),
+                *cells,
+                pct(overall.get("p_deal")),
+                pct(overall.get("stable")),
                 num(overall.get("spoiler_risk"), 2),
-                "yes" if overall.get("stable") else "no",
+                num(overall.get("breadth"), 2),
             ]
         )
-    return {"head": ["Design", *issues, "Breadth", "Spoiler risk", "Stable"], "rows": rows}
+    draws = results.get("draws") or 1
+    how = f"{draws:,} draws, the same for every design" if draws > 1 else "the coded values"
+    out = _table(
+        f"Designs compared with '{results.get('model', '?')}' on {how}: per issue the expected "
+        "outcome, P(deal) and Δ, the paired difference to the baseline ('noise': its 95% "
+        "interval contains 0)",
+        ["Design", *issues, "All settle", "Stable", "Spoiler risk", "Breadth"],
+        rows,
+    )
+    out["items"] = [
+        f"warning: {w.get('design')}: {w.get('message')}"
+        for w in results.get("warnings", [])
+        if isinstance(w, Mapping)
+    ]
+    return out
 
 
-def results_table(record: Mapping[str, Any]) -> Table | None:
-    """Return the main table of a saved run's results (None for kinds without one)."""
+def results_tables(record: Mapping[str, Any]) -> list[Table]:
+    """Return the tables of a saved run's results (none for kinds without one).
+
+    Each table is ``{"caption", "head", "rows", "items"}`` (``items``: lines shown below it,
+    such as what it would take, or a comparison's warnings).
+    """
     results = record.get("results") or {}
     kind = record.get("kind")
     if kind == "run":
-        return _run_table(results)
+        deal = results.get("deal")
+        return [_run_table(results), *(deal_tables(deal) if isinstance(deal, Mapping) else [])]
     if kind == "mc":
-        return _mc_table(results)
+        deals = results.get("deal")
+        return [_mc_table(results), *([mc_deal_table(deals)] if deals else [])]
     if kind == "compare":
-        return _compare_table(results)
-    return None
+        return [_compare_table(results)]
+    return []

@@ -24,6 +24,12 @@ CHALLENGE_BLOCK = 1 << 17
 """Elements of one (draws, initiators, targets, third parties) block; small blocks stay in cache."""
 TARGET_MIN_GAIN = 1e-5
 """A target qualifies only when the initiator expects to gain more than this."""
+TARGET_TIE_TOL = 1e-12
+"""Gains within this of the largest count as equal (then the lowest index j is the target).
+
+Without it a tie that is exact in real arithmetic (two targets at equal distances) would be
+decided by rounding noise, which differs between a scenario and its mirror image (x -> 1 - x).
+"""
 
 
 @dataclass(frozen=True)
@@ -169,12 +175,17 @@ def _challenge_block(
 
 
 def choose_targets(gain: FloatArray) -> tuple[IntArray, BoolArray]:
-    """Return each actor's target (largest gain above 1e-5, ties to the lowest j) and a flag."""
+    """Return each actor's target (largest gain above 1e-5, ties to the lowest j) and a flag.
+
+    Gains within ``TARGET_TIE_TOL`` of the largest tie. The tie rule goes by actor index, as
+    KTAB's does, never by position, so it treats both ends of the scales alike.
+    """
     n = gain.shape[-1]
     g = np.where(np.eye(n, dtype=bool)[None], -np.inf, gain)
     g = np.where(g > TARGET_MIN_GAIN, g, -np.inf)
-    target = np.argmax(g, axis=-1)
-    has = np.isfinite(np.take_along_axis(g, target[..., None], axis=-1)[..., 0])
+    best = g.max(axis=-1, keepdims=True)
+    target = np.argmax(g >= best - TARGET_TIE_TOL, axis=-1)
+    has = np.isfinite(best[..., 0])
     return target, has
 
 

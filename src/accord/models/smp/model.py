@@ -145,6 +145,8 @@ class SMP(Model):
     )
     Parameters = SMPParams
     joint: ClassVar[bool] = True
+    indifferent_neutral: ClassVar[bool] = False
+    """Every actor's whole position vector counts in SMP's forecast and challenges."""
     record_events_up_to: ClassVar[int] = 1
 
     params: SMPParams

@@ -28,6 +28,10 @@ from accord.models.smp.utility import (
 IntArray = NDArray[np.intp]
 POS_TOL = 1e-3
 """Two positions closer than this (Euclidean, [0, 1] scale) count as one when reporting."""
+PICK_TOL = 1e-12
+"""Deterministic mode: options whose probabilities lie within this of the largest tie, and the
+first of them (the status quo, then the lowest option index) is taken. Without it rounding
+noise, which differs between a scenario and its mirror image, would decide exact ties."""
 
 
 @dataclass(frozen=True)
@@ -205,7 +209,7 @@ def take_turn(
         )  # (R, A, m + 1): SQ first
         p = pce(ctx.cap[rows_b], util, params.voting_rule, params.vp_model, params.pce_model)
         if uniforms is None:
-            pick = np.argmax(p, axis=-1)
+            pick = np.argmax(p >= p.max(axis=-1, keepdims=True) - PICK_TOL, axis=-1)
         else:
             below = np.cumsum(p, axis=-1) < uniforms[rows_b, rows_k][:, None]
             pick = np.minimum(below.sum(axis=-1), m)

@@ -126,6 +126,105 @@
     );
   }
 
+  // Probabilities as the report writes them: no false 0% or 100%.
+  function pct(p) {
+    if (typeof p !== "number" || !isFinite(p)) return "–";
+    if (p > 0 && p < 0.001) return "<0.1%";
+    if (p > 0.999 && p < 1) return ">99.9%";
+    return (p > 0 && p < 0.1) || (p > 0.9 && p < 1) ? `${(100 * p).toFixed(1)}%` : `${Math.round(100 * p)}%`;
+  }
+
+  function notes(items, className = null) {
+    return el("ul", { class: "notes" }, ...items.map((text) => el("li", { class: className, text })));
+  }
+
+  function joinNames(names) {
+    return names.length <= 2 ? names.join(" and ") : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+  }
+
+  // One concession (what it would take), in the words of the report.
+  function concessionWords(c) {
+    const who = joinNames(c.actors);
+    const one = c.actors.length === 1;
+    const issues = c.issues.join(" + ");
+    if (!c.alone) return `${issues}: ${who} cannot open a zone by giving way alone; the others do not agree among themselves either.`;
+    const where = c.issues.map((issue, k) => `${issue} ${fmt((c.compromise || [])[k])}`).join(", ");
+    const afford = c.affordable ? "which the others can afford" : "more than the others gain";
+    const pay = String(Number(Number(c.side_payment || 0).toPrecision(3)));
+    const gain = String(Number(Number(c.others_gain || 0).toPrecision(3)));
+    return (
+      `${issues}: ${who} ${one ? "holds" : "hold"} out. A deal at the others' compromise (${where}) would take ` +
+      `side payments worth ${pay} in utility, ${afford} (they gain ${gain}); or ${who} moving ` +
+      `${pct(c.share === null ? 1 : c.share)} of the way from ${one ? "its position" : "their positions"} toward it.`
+    );
+  }
+
+  function blockedBy(list, pDeal) {
+    const shown = (list || []).slice(0, 3).map((b) => `${b.actor} (${pct(b.holdout)})`).join(", ");
+    return shown || (pDeal >= 1 ? "nobody" : "–");
+  }
+
+  // The deal-aware forecast (DealForecast.to_dict()): zones, blockers, what it takes, expectations.
+  function showDeal(deal) {
+    const issues = deal.scenario.issues;
+    const draws = deal.provenance.draws;
+    const how = draws > 1 ? `${draws.toLocaleString()} draws of ${deal.provenance.uncertain_inputs} uncertain inputs` : "the coded values only";
+    const zoneRows = deal.zones.map((z) => {
+      const at = z.at_coded_values;
+      const where = at.exists
+        ? `yes: ${z.issues.map((issue, k) => `${issue} ${fmt(at.span[k][0])}–${fmt(at.span[k][1])}`).join(", ")}`
+        : `none${at.holdouts.length ? `; held out by ${at.holdouts.join(", ")}` : ""}`;
+      return el(
+        "tr",
+        { "data-issues": z.issues.join("+") },
+        el("th", { text: z.issues.join(" + ") }),
+        el("td", { class: "num p-deal", text: pct(z.p_deal) }),
+        el("td", { text: where }),
+        el("td", { text: blockedBy(deal.blockers[z.issues[0]], z.p_deal) }),
+      );
+    });
+    const byModel = new Map();
+    for (const f of deal.forecasts) {
+      if (!byModel.has(f.model)) byModel.set(f.model, new Map());
+      byModel.get(f.model).set(f.issue, f);
+    }
+    const expectedRows = [...byModel].map(([model, mine]) =>
+      el(
+        "tr",
+        { "data-model": model },
+        el("th", { text: model }),
+        ...issues.map((issue) => {
+          const f = mine.get(issue);
+          return el(
+            "td",
+            { class: "num", id: `deal-${model}-${issue}`, "data-value": fmt(f.expected) },
+            fmt(f.expected),
+            " ",
+            el("span", { class: "noise", text: `(${fmt(f.point)} → ${fmt(f.settlement)})` }),
+          );
+        }),
+      ),
+    );
+    const first = byModel.size ? [...byModel.values()][0] : new Map();
+    expectedRows.push(
+      el("tr", {}, el("th", { text: "no deal" }), ...issues.map((i) => el("td", { class: "num", text: fmt(first.get(i)?.no_deal) }))),
+      el("tr", {}, el("th", { text: "P(deal)" }), ...issues.map((i) => el("td", { class: "num", text: pct(first.get(i)?.p_deal) }))),
+    );
+    const parts = [
+      el("p", { class: "deal-answer", text: `Will they settle? (${how}; P(deal) = share of draws with a zone of agreement)` }),
+      table("deal-zones", ["Issues", "P(deal)", "Zone at the coded values", "Blocked most often by"], zoneRows),
+    ];
+    if (deal.concessions.length) {
+      parts.push(el("p", { class: "hint", text: "What would it take (at the coded values; side payments in utility, salience × squared share of the scale):" }));
+      parts.push(notes(deal.concessions.map(concessionWords)));
+    }
+    parts.push(
+      el("p", { class: "hint", text: "Expected outcome per model = P(deal) × settlement + (1 − P(deal)) × no-deal outcome; in grey: (the model's own forecast → the settlement if they settle)." }),
+      table("deal-expected", ["Model", ...issues], expectedRows),
+    );
+    return parts;
+  }
+
   function showForecast(payload) {
     const fc = payload.forecast;
     const issues = fc.scenario.issues;
@@ -150,28 +249,73 @@
       ),
     );
     const out = byId("forecast-result");
-    out.replaceChildren(table("forecast-table", ["Model", ...issues], rows), links(payload.run_id));
+    const deal = fc.deal ? showDeal(fc.deal) : [];
+    out.replaceChildren(table("forecast-table", ["Model", ...issues], rows), ...deal, links(payload.run_id));
+  }
+
+  function delta(value, low, high, noise, digits, draws) {
+    if (typeof value !== "number") return el("span", { text: "–" });
+    const sign = (x) => `${x >= 0 ? "+" : ""}${x.toFixed(digits)}`.replace(/^-(0\.?0*)$/, "+$1");
+    const zero = (x) => typeof x !== "number" || /^\+0\.?0*$/.test(sign(x));
+    if (noise && zero(value) && zero(low) && zero(high)) return el("span", { class: "noise", text: "0 noise" });
+    let text = sign(value);
+    if (draws > 1 && typeof low === "number" && typeof high === "number") text += ` [${sign(low)}, ${sign(high)}]`;
+    return el("span", { class: noise ? "noise" : null, text: noise ? `${text} noise` : text });
   }
 
   function showComparison(payload) {
-    const rows = payload.comparison.table;
+    const cmp = payload.comparison;
+    const rows = cmp.table;
     const issues = [...new Set(rows.filter((r) => r.issue !== "all").map((r) => r.issue))];
     const designs = [...new Set(rows.map((r) => r.design))];
-    const body = designs.map((d) => {
-      const mine = new Map(rows.filter((r) => r.design === d).map((r) => [r.issue, r]));
-      const all = mine.get("all");
+    const cell = new Map(rows.map((r) => [`${r.design} ${r.issue}`, r]));
+    const body = designs.map((d, k) => {
+      const all = cell.get(`${d} all`);
       return el(
         "tr",
-        {},
+        { "data-design": d },
         el("th", { text: d }),
-        ...issues.map((i) => el("td", { class: "num", text: fmt(mine.get(i).forecast) })),
-        el("td", { class: "num", text: fmt(all.breadth, 2) }),
+        ...issues.map((i) => {
+          const r = cell.get(`${d} ${i}`);
+          const td = el("td", { class: "num", id: `cmp-${d}-${i}`, "data-value": fmt(r.expected) }, fmt(r.expected), el("span", { class: "noise", text: ` · P ${pct(r.p_deal)}` }));
+          if (k > 0) td.append(el("br"), delta(r.delta, r.delta_low, r.delta_high, r.delta_noise, 1, cmp.draws));
+          return td;
+        }),
+        el("td", { class: "num", text: pct(all.p_deal) }),
+        el("td", { class: "num", text: pct(all.stable) }),
         el("td", { class: "num", text: fmt(all.spoiler_risk, 2) }),
-        el("td", { class: "num", text: all.stable ? "yes" : "no" }),
+        el("td", { class: "num", text: fmt(all.breadth, 2) }),
       );
     });
-    const head = ["Design", ...issues, "Breadth", "Spoiler risk", "Stable"];
-    byId("compare-result").replaceChildren(table("compare-table", head, body), links(payload.run_id));
+    const how = cmp.draws > 1 ? `${cmp.draws.toLocaleString()} draws, the same for every design` : "the coded values (set draws for intervals)";
+    const head = ["Design", ...issues, "All settle", "Stable", "Spoiler risk", "Breadth"];
+    const parts = [
+      el("p", { class: "hint", text: `With '${cmp.model}' on ${how}. Per issue: the expected outcome, P(deal) and Δ, the paired difference to the baseline with its 95% interval ("noise" when it contains 0). Stable = share of draws in which the result is accepted as it stands; spoiler risk = share of stakes that would rather have no deal.` }),
+      table("compare-table", head, body),
+    ];
+    const details = el("details", { class: "per-issue" }, el("summary", { text: "Per issue: forecast, P(deal), settlement and intervals" }));
+    for (const issue of issues) {
+      const detailRows = designs.map((d, k) => {
+        const r = cell.get(`${d} ${issue}`);
+        return el(
+          "tr",
+          {},
+          el("th", { text: d }),
+          el("td", { class: "num", text: fmt(r.forecast) }),
+          el("td", { class: "num", text: pct(r.p_deal) }),
+          el("td", { class: "num" }, k ? delta(r.p_deal_delta, r.p_deal_delta_low, r.p_deal_delta_high, r.p_deal_noise, 2, cmp.draws) : "(base)"),
+          el("td", { class: "num", text: fmt(r.settlement) }),
+          el("td", { class: "num", text: cmp.draws > 1 ? `${fmt(r.expected)} [${fmt(r.expected_low)}–${fmt(r.expected_high)}]` : fmt(r.expected) }),
+          el("td", { class: "num" }, k ? delta(r.delta, r.delta_low, r.delta_high, r.delta_noise, 1, cmp.draws) : "(base)"),
+        );
+      });
+      details.append(el("h3", { text: issue }), table(`compare-${issue}`, ["Design", "Forecast", "P(deal)", "ΔP(deal)", "Settlement", "Expected", "Δ vs base"], detailRows));
+    }
+    parts.push(details);
+    if (cmp.warnings && cmp.warnings.length) {
+      parts.push(notes(cmp.warnings.map((w) => `warning: ${w.design}: ${w.message}`), "warning"));
+    }
+    byId("compare-result").replaceChildren(...parts, links(payload.run_id));
   }
 
   function showMonteCarlo(result) {
@@ -189,7 +333,30 @@
       );
     });
     const head = ["Issue", "Mean", "Median", "80% interval", "95% interval", "Most likely"];
-    byId("mc-result").replaceChildren(table("mc-table", head, rows), links(result.run_id));
+    const parts = [table("mc-table", head, rows)];
+    if (result.mc.deal) {
+      const names = new Map(result.mc.issues.map((s) => [s.issue, s.name]));
+      const dealRows = result.mc.deal.map((d) => {
+        const e = d.expected;
+        const st = d.settlement;
+        return el(
+          "tr",
+          { "data-issue": d.issue },
+          el("th", { text: names.get(d.issue) || d.issue }),
+          el("td", { class: "num p-deal", text: pct(d.p_deal) }),
+          el("td", { class: "num", text: st ? `${fmt(st.mean)} [${fmt(st.interval95[0])}–${fmt(st.interval95[1])}]` : "never" }),
+          el("td", { class: "num", text: fmt(e.mean) }),
+          el("td", { class: "num", text: fmt(e.median) }),
+          el("td", { class: "num", text: `${fmt(e.interval95[0])}–${fmt(e.interval95[1])}` }),
+          el("td", { text: blockedBy(d.blockers, d.p_deal) }),
+        );
+      });
+      parts.push(
+        el("p", { class: "deal-answer", text: "Will they settle? The deal-aware outcome is the settlement where there is a deal, the no-deal outcome where there is none." }),
+        table("mc-deal-table", ["Issue", "P(deal)", "Settlement [95%]", "Deal-aware mean", "Median", "95% interval", "Blocked most often by"], dealRows),
+      );
+    }
+    byId("mc-result").replaceChildren(...parts, links(result.run_id));
   }
 
   // ------------------------------------------------------------------ actions
@@ -206,6 +373,11 @@
       };
       const rounds = readNumber("rounds", null);
       if (rounds !== null) body.rounds = rounds;
+      if (byId("deal").checked) {
+        body.deal = true;
+        body.draws = readNumber("deal-draws", 500);
+        if (byId("deal-linked").checked) body.linked = true;
+      }
       if (!body.models.length) throw new Error("choose at least one model");
       showForecast(await call("POST", "/api/forecast", body));
     } catch (error) {
@@ -229,6 +401,8 @@
         tolerance: readNumber("tolerance", 0.1),
         seed: readNumber("seed", 0),
       };
+      const draws = readNumber("compare-draws", null);
+      if (draws !== null) body.draws = draws;
       showComparison(await call("POST", "/api/compare", body));
     } catch (error) {
       say(error.message);
@@ -253,6 +427,10 @@
         spread: readNumber("mc-spread", null),
         seed: readNumber("seed", 0),
       };
+      if (byId("mc-deal").checked) {
+        body.deal = true;
+        if (byId("mc-linked").checked) body.linked = true;
+      }
       let job = await call("POST", "/api/mc", body);
       status.hidden = false;
       while (job.state === "queued" || job.state === "running") {
