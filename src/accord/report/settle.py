@@ -206,6 +206,19 @@ def settle_section(df: DealForecast, coded_only: bool, charts: bool) -> Section:
         p = float(z["p_deal"])
         blocked = _blocked(df, ids[0], p, draws)
         text = f"{_issues(s, ids)}: {_verdict(p, draws)} (P(deal) {pct(p)})"
+        settled = [
+            (i, float(np.median(found)))
+            for i in ids
+            if (found := [d.settlement for d in df.issue_deals() if d.issue == i and d.settlement
+                          is not None])
+        ]  # fmt: skip
+        if p > 0 and settled:
+            text += (", settling near " if p >= 1 else ", if they settle near ") + ", ".join(
+                f"{num(v)}"
+                + (f" on {i}" if len(ids) > 1 else "")
+                + (f" ('{s.issue(i).label_of(v)}')" if s.issue(i).label_of(v) else "")
+                for i, v in settled
+            )
         if p < 1 and blocked != "–":
             text += f"; blocked most often by {blocked}"
         no_deal = [(i, deals[i].no_deal) for i in ids if deals[i].no_deal is not None]
