@@ -10,7 +10,7 @@ STAMP_DEV := $(VENV)/.installed-dev
 .PHONY: demo test lint typecheck bench clean help browser
 
 help:
-	@echo "make demo   - install and forecast the Vienna 2015 seed case"
+	@echo "make demo   - install, print the bottom line of the Vienna 2015 seed case and write its report"
 	@echo "make test   - install with dev extras and run the whole test suite (lint, types, tests)"
 	@echo "make bench  - run the benchmarks"
 
@@ -27,14 +27,14 @@ $(STAMP_DEV): pyproject.toml | $(BIN)/python
 	touch $@ $(STAMP_RUN)
 
 demo: $(STAMP_RUN)
-	$(BIN)/accord run cases/syria-2015-vienna.yaml --model all --deal --store off
+	$(BIN)/accord run cases/syria-2015-vienna.yaml --store off
 	mkdir -p reports
 	$(BIN)/accord report syria-2015-vienna --actor usa --store off -o reports/vienna-report.html
 	@echo "report written to reports/vienna-report.html"
 
 lint: $(STAMP_DEV)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
 
 typecheck: $(STAMP_DEV)
 	$(BIN)/mypy
@@ -44,7 +44,7 @@ browser:
 	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium; }
 
 test: $(STAMP_DEV) browser
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-FILES = ["README.md", "docs/process.md", "docs/agreement.md"]
+FILES = ["README.md", "docs/process.md", "docs/agreement.md", "docs/bottom-line.md"]
 
 
 def python_blocks(path: Path) -> list[str]:

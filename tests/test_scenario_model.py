@@ -80,7 +80,7 @@ def test_declared_salience_scale() -> None:
         ),
         (lambda d: d["issues"][0].update(status_quo=20), "status quo 20 lies outside the scale"),
         (lambda d: d["actors"][0].update(id="Not A Slug"), "is not a valid id"),
-        (lambda d: d.update(colour="red"), "unknown field 'colour'"),
+        (lambda d: d.update(colour="red"), "unknown key 'colour'"),
         (lambda d: d["actors"].pop(), "at least two actors"),
         (lambda d: [a.update(capability=0) for a in d["actors"]], "total capability is zero"),
     ],

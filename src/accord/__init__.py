@@ -3,15 +3,39 @@
 Quick start::
 
     import accord
-    scenario = accord.load_scenario("cases/syria-2015-vienna.yaml")
-    result = accord.models.get("bdm").run(scenario)
-    print(result.forecast_of("assad"))
+
+    fc = accord.run("cases/syria-2015-vienna.yaml")      # every model (or a case name)
+    print(fc.result("bdm").forecast_of("assad"))
+    bl = accord.bottom_line("syria-2015-vienna")          # will they settle, where, why
+    mc = accord.mc("syria-2015-vienna", "bdm", draws=2000)
+    cmp = accord.compare("syria-2015-vienna", draws=200)  # the case's process designs
+    accord.report("syria-2015-vienna", "vienna.html")
+
+Every entry point takes a scenario (a :class:`~accord.scenario.model.Scenario`, a file or a case
+name) and models (None for all, names or model objects): see :mod:`accord.api`. Importing
+``accord`` loads none of them until first used.
 """
 
 from accord._version import __version__
-from accord.errors import AccordError
+from accord.errors import AccordError, ScenarioWarning
 
-__all__ = ["AccordError", "__version__", "load_scenario", "models", "save_scenario"]
+_API = ("bottom_line", "compare", "levers", "mc", "report", "run", "sensitivity")
+
+__all__ = [
+    "AccordError",
+    "ScenarioWarning",
+    "__version__",
+    "bottom_line",
+    "compare",
+    "levers",
+    "load_scenario",
+    "mc",
+    "models",
+    "report",
+    "run",
+    "save_scenario",
+    "sensitivity",
+]
 
 
 def __getattr__(name: str) -> object:
@@ -24,4 +48,12 @@ def __getattr__(name: str) -> object:
         from accord import scenario
 
         return getattr(scenario, name.replace("_scenario", ""))
+    if name in _API:
+        from accord import api
+
+        return getattr(api, name)
     raise AttributeError(f"module 'accord' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

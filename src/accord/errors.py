@@ -45,3 +45,26 @@ class AccordError(Exception):
             source=self.source if self.source is not None else source,
             where=self.where if self.where is not None else where,
         )
+
+
+class ScenarioWarning(UserWarning):
+    """Something in an input that is probably a mistake, though the input is valid.
+
+    Loaders issue it with :func:`warnings.warn` (e.g. a salience written on 0-1 in a file on
+    0-100); the CLI prints it as one ``warning:`` line on stderr and ``accord validate --json``
+    lists it. Located like :class:`AccordError`.
+    """
+
+    def __init__(
+        self, message: str, *, source: str | Path | None = None, where: str | None = None
+    ) -> None:
+        self.message = message
+        self.source = str(source) if source is not None else None
+        self.where = where
+        super().__init__(self.one_line())
+
+    def one_line(self) -> str:
+        """Return ``source: where: message`` with the parts that are known."""
+        parts = [p for p in (self.source, self.where) if p]
+        text = " ".join(self.message.split())
+        return ": ".join([*parts, text]) if parts else text

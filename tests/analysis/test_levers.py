@@ -164,7 +164,7 @@ def test_issue_nobody_cares_about(run_cli, tmp_path: Path) -> None:
     np.testing.assert_allclose(slopes[2], [-62.5 / 4, -12.5 / 4, 37.5 / 4])
     path = tmp_path / "dead.yaml"
     save(scn, path)
-    code, out, _ = run_cli("levers", str(path), "--actor", "a", "--json")
+    code, out, _ = run_cli("levers", str(path), "--actor", "a", "-m", "compromise", "--json")
     assert code == 0
     own = json.loads(out)["issues"][0]["own"]
     assert own["salience"]["slope"] is None

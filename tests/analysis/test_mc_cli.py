@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from accord import atomic
+from accord import atomic, models
 from accord.analysis.parallel import ChunkJob
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,7 +59,15 @@ def test_json_and_result_file_agree(run_cli, tmp_path: Path) -> None:
     assert json.loads(target.read_text(encoding="utf-8")) == data
     assert oct(target.stat().st_mode & 0o777) == "0o644"
     p = data["provenance"]
-    assert (p["draws"], p["seed"], p["chunk"], p["model"], p["n_inputs"]) == (300, 3, 64, "bdm", 1)
+    # the default: the consensus of every registered model
+    assert (p["draws"], p["seed"], p["chunk"], p["model"], p["n_inputs"]) == (
+        300,
+        3,
+        64,
+        "consensus",
+        1,
+    )
+    assert p["params"]["models"] == models.names()
     [issue] = data["issues"]
     assert [r["label"] for r in issue["regions"]] == ["left", "centre", "right"]
     assert sum(r["probability"] for r in issue["regions"]) == pytest.approx(1.0)

@@ -51,8 +51,13 @@ def test_batches_cover_every_issue_once(small) -> None:
 def test_whole_backtest_on_a_subset(small, tmp_path) -> None:
     bt = run_backtest(small, models=["median", "bicameral"], n_boot=200, seed=3)
     rec = bt.record
-    assert rec["ranking"][0] in {"median", "bicameral", "compromise"}
-    assert set(rec["models"]) == {"compromise", "median", "bicameral"}  # baseline added
+    assert rec["ranking"][0] in {"median", "bicameral", "compromise", "consensus"}
+    # the baseline added, and the consensus of the three: per issue their median
+    assert set(rec["models"]) == {"compromise", "median", "bicameral", "consensus"}
+    assert rec["models"]["consensus"]["params"]["models"] == ["bicameral", "compromise", "median"]
+    for f in rec["forecasts"]:
+        trio = [f["forecast"][n] for n in ("compromise", "median", "bicameral")]
+        assert f["forecast"]["consensus"] == pytest.approx(sorted(trio)[1], abs=1e-9)
     assert rec["dataset"]["scored"] == sum(i.outcome is not None for i in small.issues)
     assert set(rec["groups"]) <= {"procedure=COD", "procedure=CNS", "rule=QMV", "rule=unanimity"}
     assert "vs_compromise" in rec["overall"]["median"]
@@ -85,9 +90,9 @@ def test_whole_backtest_on_a_subset(small, tmp_path) -> None:
 
 def test_all_registered_models_run_on_a_subset(small) -> None:
     bt = run_backtest(read_deu().select({"d00032", "n98109"}), n_boot=100)
-    assert set(bt.record["models"]) == set(models.names())
+    assert set(bt.record["models"]) == {*models.names(), "consensus"}
     assert all(not m["failures"] and m["missing"] == 0 for m in bt.record["models"].values())
-    assert set(bt.seconds) == set(models.names())
+    assert set(bt.seconds) == {*models.names(), "consensus"}
 
 
 def test_context_parameters_and_model_failures(small) -> None:

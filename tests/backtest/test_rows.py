@@ -94,8 +94,14 @@ def test_paired_differences_to_both_references(data, record) -> None:
 def test_identical_rows_are_flagged_not_ranked() -> None:
     single = read_deu().select({"d99158", "n0062B", "d97264"})  # one issue each
     rec = run_backtest(single, models=["exchange", "median"], n_boot=100).record
-    # one issue per proposal: exchange has nothing to trade, and so its deal-aware row too
-    assert rec["duplicates"] == {"exchange": "compromise", "exchange+deal": "compromise+deal"}
+    # one issue per proposal: exchange has nothing to trade, and so its deal-aware row too;
+    # so is the consensus: the median of compromise, exchange (= compromise) and median
+    assert rec["duplicates"] == {
+        "consensus": "compromise",
+        "consensus+deal": "compromise+deal",
+        "exchange": "compromise",
+        "exchange+deal": "compromise+deal",
+    }
     assert "exchange" not in rec["ranking"]
     assert rec["deal_aware"]["exchange+deal"]["identical_to"] == "compromise+deal"
     assert rec["models"]["exchange"]["identical_to"] == "compromise"
@@ -105,7 +111,10 @@ def test_identical_rows_are_flagged_not_ranked() -> None:
     assert "| `exchange` (= `compromise`) |" in md
     lines = md.splitlines()
     row = next(k for k, t in enumerate(lines) if "| `compromise` |" in t and t.startswith("| "))
-    assert "`exchange`" in lines[row + 1]  # right under the row it repeats
+    # right under the row they repeat
+    assert {"`consensus`", "`exchange`"} <= {
+        t.split(" — ")[0].split("| ")[-1] for t in lines[row + 1 : row + 3]
+    }
 
 
 def test_no_duplicates_with_several_issues(record) -> None:

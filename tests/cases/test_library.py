@@ -174,7 +174,7 @@ def test_bad_outcome_files_are_clear_errors(tmp_path, monkeypatch, outcomes, exp
 def test_cli_list_show_report(run_cli) -> None:
     code, out, _ = run_cli("cases", "list", "--json")
     assert code == 0
-    assert [r["case"] for r in json.loads(out)] == NAMES
+    assert [r["case"] for r in json.loads(out)["cases"]] == NAMES
     code, out, _ = run_cli("cases", "show", NAMES[0])
     assert code == 0 and "Actors" in out and "Issues" in out
     code, out, _ = run_cli("cases", "report", "-m", "compromise", "--json")
@@ -188,3 +188,22 @@ def test_cli_list_show_report(run_cli) -> None:
     }
     code, _, err = run_cli("cases", "show", "nope")
     assert code == 2 and "unknown case 'nope'" in err
+
+
+def test_with_several_models_the_consensus_is_scored_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ACCORD_CASES", str(tmp_path))
+    make_case(
+        tmp_path,
+        "case: toy\nas_of: 2020-01-01\nsummary: s\n"
+        "outcomes:\n  - {issue: i0, position: 40, by: 2019-06-01, why: w, source: s}\n",
+    )
+    scn = cases.load("toy").scenario
+    rows = {
+        v.model: v for v in cases.report_case("toy", ["compromise", "median"], draws=20).verdicts
+    }
+    assert {"consensus", "consensus+deal"} <= set(rows)
+    both = [models.get(n).run(scn).forecast_of("i0") for n in ("compromise", "median")]
+    assert rows["consensus"].forecast == pytest.approx(sum(both) / 2)  # the median of two
+    assert rows["consensus+deal"].p_deal is not None

@@ -27,7 +27,7 @@ def scenario_file(tmp_path: Path) -> Path:
 def test_models_lists_every_registered_model(run_cli) -> None:
     code, out, _ = run_cli("models", "--json")
     assert code == 0
-    listed = [m["name"] for m in json.loads(out)]
+    listed = [m["name"] for m in json.loads(out)["models"]]
     assert listed == models.names()
     code, out, _ = run_cli("models")
     assert code == 0
@@ -154,7 +154,7 @@ def test_runs_are_saved_in_the_store_and_listed(
     assert run_id.startswith("r-")
     code, out, _ = run_cli("runs", "list", "--store", str(db), "--json")
     assert code == 0
-    (listed,) = json.loads(out)
+    (listed,) = json.loads(out)["runs"]
     assert listed["id"] == run_id
     assert listed["kind"] == "run"
     code, out, _ = run_cli("runs", "show", run_id, "--store", str(db), "--json")

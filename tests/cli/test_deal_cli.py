@@ -40,7 +40,7 @@ def test_run_deal_json_and_tables(run_cli) -> None:
 
 
 def test_run_deal_bad_draws_is_a_usage_error(run_cli) -> None:
-    code, _, err = run_cli("run", VIENNA, "--deal", "-n", "0")
+    code, _, err = run_cli("run", VIENNA, "-m", "compromise", "--deal", "-n", "-1")
     assert code == 2
     assert err.startswith("error: ") and "--draws" in err
 
@@ -56,10 +56,13 @@ def test_mc_deal(run_cli) -> None:
 
 
 def test_compare_draws(run_cli) -> None:
-    code, out, _ = run_cli("compare", VIENNA, "-d", DESIGNS, "-n", "60", "--json")
+    code, out, _ = run_cli(
+        "compare", VIENNA, "-d", DESIGNS, "-m", "compromise", "-m", "nash", "-n", "60", "--json"
+    )
     assert code == 0
     data = json.loads(out)
-    assert data["model"] == "nash"  # the default: it responds to every part of a design
+    assert data["model"] == "consensus"  # several models: their consensus (median)
+    assert data["params"]["models"] == ["compromise", "nash"]  # every -m honoured
     assert data["draws"] == 60
     row = next(r for r in data["table"] if r["design"] == "us-russia-first")
     for key in ("p_deal", "expected", "delta", "delta_low", "delta_high", "delta_noise"):
@@ -87,3 +90,27 @@ def test_cases_report_has_the_baseline_and_deal_rows(run_cli) -> None:
     sq = [v for v in verdicts if v["model"] == "status_quo"]
     assert len(sq) == 4 and all(v["p_deal"] is None for v in sq)
     assert all(v["p_deal"] is not None for v in verdicts if v["model"].endswith("+deal"))
+
+
+def test_run_leads_with_the_bottom_line(run_cli) -> None:
+    code, out, _ = run_cli("run", VIENNA, "-m", "compromise", "-m", "median", "-n", "40")
+    assert code == 0
+    assert out.index("Bottom line") < out.index("Why") < out.index("Model ")
+    assert "consensus of 2 models (median per draw); 40 draws" in out
+    for issue in ("assad", "territory", "ceasefire", "counter_isis"):
+        assert f"{issue}: " in out  # its why
+    code, out, _ = run_cli("run", VIENNA, "-m", "compromise", "-m", "median", "-n", "40",
+                           "--json")  # fmt: skip
+    data = json.loads(out)
+    bl = data["bottom_line"]
+    assert bl["format_version"] == 1
+    assert bl["provenance"]["models"] == ["compromise", "median"]
+    assert bl["provenance"]["draws"] == 40
+    assert [line["issue"] for line in bl["issues"]] == data["scenario"]["issues"]
+    for line in bl["issues"]:
+        lo, hi = line["interval"]
+        assert lo <= line["consensus"] <= hi
+        assert line["why"]
+    code, out, _ = run_cli("run", VIENNA, "-m", "compromise", "-n", "0", "--json")
+    assert code == 0
+    assert json.loads(out)["bottom_line"]["provenance"]["draws"] == 1

@@ -11,6 +11,8 @@ from tests.factories import random_scenario
 from tests.models.mirroring import mirror_scenario, scale_bounds, tie_heavy_scenarios
 
 MODEL_NAMES = models.names()
+CONSENSUS = "consensus"
+"""The consensus of every registered model passes the same checks as each of them."""
 SCENARIOS = [
     random_scenario(1, n_actors=5, n_issues=1),
     random_scenario(2, n_actors=7, n_issues=2, scale=(-10.0, 30.0)),
@@ -21,8 +23,10 @@ SCENARIOS = [
 TIE_HEAVY = tie_heavy_scenarios()
 
 
-@pytest.fixture(params=MODEL_NAMES)
+@pytest.fixture(params=[*MODEL_NAMES, CONSENSUS])
 def model(request: pytest.FixtureRequest) -> models.Model:
+    if request.param == CONSENSUS:
+        return models.Consensus()
     return models.get(request.param)
 
 
@@ -136,6 +140,10 @@ def test_result_shapes_and_provenance(model: models.Model) -> None:
 
 
 def test_registry_metadata(model: models.Model) -> None:
+    if isinstance(model, models.Consensus):
+        assert model.summary and model.reference
+        assert model.member_names == tuple(MODEL_NAMES)
+        return
     info = next(i for i in models.list_models() if i.name == model.name)
     assert info.summary
     assert info.reference
@@ -159,13 +167,13 @@ def _indifferent_spread(model: models.Model, scn) -> float:
 @pytest.mark.parametrize("scn", SCENARIOS, ids=lambda s: s.title)
 def test_an_indifferent_actor_cannot_move_the_forecast(model: models.Model, scn) -> None:
     """Models that declare ``indifferent_neutral``: salience 0 means no say on that issue."""
-    if not type(model).indifferent_neutral:
+    if not model.indifferent_neutral:
         pytest.skip(f"{model.name} declares that indifferent actors can move it")
     assert _indifferent_spread(model, scn) <= 1e-9
 
 
 def test_models_that_are_not_neutral_say_so_truthfully(model: models.Model) -> None:
     """A model that declares ``indifferent_neutral = False`` is moved by one in some scenario."""
-    if type(model).indifferent_neutral:
+    if model.indifferent_neutral:
         pytest.skip(f"{model.name} is neutral (checked above)")
     assert max(_indifferent_spread(model, s) for s in SCENARIOS) > 1e-9

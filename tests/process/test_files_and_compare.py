@@ -11,6 +11,7 @@ import pytest
 from accord import models
 from accord.errors import AccordError
 from accord.process import compare, declared_blocs, find_blocs, load_designs, loads_designs
+from accord.process.compare import FORMAT_VERSION
 from accord.process.measures import measure
 from accord.process.runner import reentry_forecast, run_design
 from accord.scenario import Scenario, load
@@ -57,7 +58,7 @@ def small() -> Scenario:
         ("designs:\n  - id: d\n    coalitions: [nope]\n", "unknown bloc 'nope'"),
         ("designs:\n  - id: d\n    outside_weight: 2\n", "less than or equal to 1"),
         ("designs:\n  - id: baseline\n", "added automatically"),
-        ("designs:\n  - id: d\n    colour: red\n", "unknown field 'colour'"),
+        ("designs:\n  - id: d\n    colour: red\n", "unknown key 'colour'"),
         ("designs: [\n", "YAML syntax error"),
         (
             "designs:\n  - id: d\n    shocks:\n"
@@ -142,7 +143,9 @@ def test_compare_cli(run_cli) -> None:
     code, out, _ = run_cli("compare", str(VIENNA), "-d", str(VIENNA_DESIGNS), "--json")
     assert code == 0
     data = json.loads(out)
-    assert data["model"] == "nash"  # the default model of comparisons
+    assert data["model"] == "consensus"  # by default: every model, led by their consensus
+    assert data["models"] == models.names()
+    assert data["format_version"] == FORMAT_VERSION
     assert data["designs"][0]["id"] == "baseline"
     code, out, _ = run_cli("compare", str(VIENNA), "-d", str(VIENNA_DESIGNS))
     assert code == 0

@@ -12,7 +12,7 @@ from accord import models
 from accord.analysis import montecarlo, sensitivity
 from accord.process import compare
 from accord.process.design import Design
-from accord.report import charts, style, svg, uncertainty
+from accord.reports import charts, style, svg, uncertainty
 from accord.scenario import Scenario
 
 mpl = pytest.importorskip("matplotlib")
@@ -21,9 +21,9 @@ mpl = pytest.importorskip("matplotlib")
 def test_importing_the_report_package_does_not_import_matplotlib() -> None:
     code = (
         "import sys\n"
-        "import accord.report, accord.report.build, accord.report.charts, accord.report.html\n"
-        "import accord.report.markdown, accord.report.svg, accord.report.files\n"
-        "import accord.report.runs, accord.cli.report_cmds\n"
+        "import accord.reports, accord.reports.build, accord.reports.charts, accord.reports.html\n"
+        "import accord.reports.markdown, accord.reports.svg, accord.reports.files\n"
+        "import accord.reports.runs, accord.cli.report_cmds\n"
         "assert 'matplotlib' not in sys.modules, 'matplotlib imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

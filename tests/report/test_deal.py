@@ -11,9 +11,9 @@ import pytest
 from accord import cases
 from accord.analysis.deal import deal_forecast
 from accord.forecast import build_models
-from accord.process.compare import DEFAULT_MODEL
-from accord.report import build, charts, html, markdown, settle
-from accord.report.content import pct
+from accord.models import Consensus, registry
+from accord.reports import build, charts, html, markdown, settle
+from accord.reports.content import pct
 from accord.scenario import Scenario
 
 mpl = pytest.importorskip("matplotlib")
@@ -38,10 +38,11 @@ def case_md() -> str:
     return text
 
 
-def test_will_they_settle_comes_first(scenario: Scenario) -> None:
+def test_the_bottom_line_then_will_they_settle_come_first(scenario: Scenario) -> None:
     report = build.build(scenario, build.Options(models=MODELS, draws=40, charts=False))
     ids = [s.id for s in report.sections]
-    assert ids[:3] == ["reading", "settle", "scenario"]
+    assert ids[:2] == ["bottom-line", "settle"]
+    assert [s.id for s in report.appendix] == ["reading", "scenario", "sources"]
     text, _ = markdown.render(report)
     part = section_of(text, "Will they settle?")
     df = deal_forecast(scenario, build_models(list(MODELS)), draws=40, seed=0)
@@ -69,7 +70,10 @@ def test_the_settle_section_is_deterministic_with_its_chart(scenario: Scenario) 
     two = html.render(build.build(scenario, options))
     assert one == two
     assert 'id="fig-deal"' in one
-    assert one.index('<section id="settle">') < one.index('<section id="scenario">')
+    assert one.index('<section id="bottom-line">') < one.index('<section id="settle">')
+    assert one.index('<section id="settle">') < one.index(
+        '<section id="scenario" class="appendix">'
+    )
 
 
 def test_concessions_in_plain_words() -> None:
@@ -132,9 +136,12 @@ def test_designs_section_shows_p_deal_expected_delta_and_warnings(case_md: str) 
     assert f"| isis-separate-track | {pct(float(row['p_deal'].iloc[0]))} |" in part
 
 
-def test_designs_are_compared_with_the_default_model_unless_one_is_chosen() -> None:
-    assert build.design_model(build.Options()).name == DEFAULT_MODEL
-    assert build.design_model(build.Options(models=("bdm", "smp"))).name == DEFAULT_MODEL
+def test_designs_are_compared_with_the_lead_model() -> None:
+    # The consensus of the report's models (every registered one by default), or the one model.
+    lead = build.design_model(build.Options())
+    assert isinstance(lead, Consensus) and lead.member_names == tuple(registry.names())
+    two = build.design_model(build.Options(models=("bdm", "smp")))
+    assert isinstance(two, Consensus) and two.member_names == ("bdm", "smp")
     assert build.design_model(build.Options(models=("median",))).name == "median"
     tuned = build.Options(models=("nash",), params={"nash": {"max_iter": 7}})
     assert build.design_model(tuned).params.model_dump()["max_iter"] == 7
@@ -171,7 +178,7 @@ def test_outcome_section_without_draws_leaves_the_deal_rows_out() -> None:
 def test_a_saved_comparison_is_reported_on_its_own_draws(tmp_path: Any) -> None:
     store = pytest.importorskip("accord.store")
     from accord.process import compare
-    from accord.report import runs
+    from accord.reports import runs
 
     case = cases.load(CASE)
     assert case.designs is not None

@@ -11,7 +11,7 @@ import typer
 from accord.cli import report_cmds
 from accord.errors import AccordError
 from accord.forecast import build_models, forecast
-from accord.report import build, files, html, markdown
+from accord.reports import build, files, html, markdown
 from accord.scenario import Scenario, save
 
 pytest.importorskip("matplotlib")
@@ -49,7 +49,8 @@ def test_the_page_is_self_contained(page: str) -> None:
     assert "<script" not in page.lower()
     assert not RESOURCE.search(page), RESOURCE.search(page)
     assert "<link" not in page and "<img" not in page
-    assert page.count("<svg") == 5  # deal, actor map, bdm trajectories, histogram, tornado
+    # bottom line, deal, bdm trajectories, histogram, tornado; the actor map (appendix)
+    assert page.count("<svg") == 6
     assert "<style>" in page
 
 
@@ -63,7 +64,7 @@ def test_the_page_holds_the_scenario_sources_and_forecasts(scenario: Scenario, p
         for k in range(len(scenario.issues)):
             assert f">{result.forecast[0, k]:.1f}<" in page
     for section in ("scenario", "sources", "forecast", "trajectories", "uncertainty", "levers"):
-        assert f'<section id="{section}">' in page
+        assert f'<section id="{section}"' in page
     assert "Levers for Party A1" in page and "Monte Carlo" in page
 
 
@@ -168,5 +169,5 @@ def test_a_saved_run_is_reported_with_its_own_models_and_seed(
         str(tmp_path / "runs.db"),
     )
     md = out.read_text()
-    assert f"Re-run of saved run {run_id}" in md and "differ" not in md
+    assert f"Re-run of saved run {run_id}" in md and "forecasts differ" not in md
     assert "| Issue | compromise |" in md and "- **Seed:** 3" in md

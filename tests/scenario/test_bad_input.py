@@ -184,7 +184,7 @@ def test_unknown_field(tmp_path: Path) -> None:
     text = GOOD_YAML.replace("    capability: 90\n", "    capability: 90\n    colour: red\n")
     path = write(tmp_path, "v.yaml", text)
     assert problem(path) == (
-        f"{path}: line {line_of(text, 'colour')} (actors[1] (rus).colour): unknown field 'colour'"
+        f"{path}: line {line_of(text, 'colour')} (actors[1] (rus).colour): unknown key 'colour'"
     )
 
 
@@ -193,14 +193,14 @@ def test_unknown_field_in_a_stance(tmp_path: Path) -> None:
     path = write(tmp_path, "v.yaml", text)
     assert problem(path) == (
         f"{path}: line {line_of(text, 'weight')} (stances[1] (rus on assad).weight): "
-        "unknown field 'weight'"
+        "unknown key 'weight'"
     )
 
 
 def test_unknown_top_level_field(tmp_path: Path) -> None:
     text = "autor: me\n" + GOOD_YAML
     path = write(tmp_path, "v.yaml", text)
-    assert problem(path) == f"{path}: line 1 (autor): unknown field 'autor'"
+    assert problem(path) == f"{path}: line 1 (autor): unknown key 'autor'; did you mean 'actors'?"
 
 
 def test_stance_for_an_unknown_actor(tmp_path: Path) -> None:

@@ -54,6 +54,53 @@ def client(make_client: Callable[..., TestClient]) -> TestClient:
     return make_client()
 
 
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    """Serve a fresh app (its own run store) on a loopback port; yield its base URL."""
+    from tests.web.server import thread_server
+
+    app = create_app(str(tmp_path / "runs.db"), report_draws=100)
+    with thread_server(app) as url:
+        yield url
+
+
+@pytest.fixture
+def browser_page(tmp_path: Path, server: str) -> Iterator[tuple[Any, list[str]]]:
+    """Yield a Chromium page (fresh profile) and the list of requests that left the server."""
+    from tests.web.chromium import CHROMIUM, CHROMIUM_ARGS
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    elsewhere: list[str] = []
+    with sync_api.sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            headless=True,
+            accept_downloads=True,
+            viewport={"width": 1400, "height": 900},
+        )
+
+        def only_here(route: Any) -> None:
+            url = route.request.url
+            if url.startswith(server) or url.startswith(("data:", "blob:")):
+                route.continue_()
+            else:
+                elsewhere.append(url)
+                route.abort()
+
+        context.route("**/*", only_here)
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        try:
+            yield page, elsewhere
+        finally:
+            context.close()
+        assert errors == [], errors  # no script error on any page
+
+
 @pytest.fixture(scope="session")
 def vienna() -> dict[str, Any]:
     """Return the Vienna case's scenario as JSON (the layout of GET /api/cases/{name})."""

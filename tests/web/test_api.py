@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from accord import cases
 from accord.analysis import montecarlo
+from accord.analysis.bottom_line import bottom_line
 from accord.forecast import build_models, forecast
 from accord.models import registry
 from accord.store import RunStore
@@ -23,11 +24,14 @@ API_ROUTES = {
     ("GET", "/api/cases/{name}"),
     ("POST", "/api/scenarios/validate"),
     ("POST", "/api/scenarios/upload"),
+    ("POST", "/api/scenarios/problems"),
+    ("POST", "/api/scenarios/export"),
     ("POST", "/api/designs/validate"),
     ("POST", "/api/forecast"),
     ("POST", "/api/compare"),
     ("POST", "/api/mc"),
     ("GET", "/api/jobs/{job_id}"),
+    ("POST", "/api/jobs/{job_id}/cancel"),
     ("GET", "/api/runs"),
     ("GET", "/api/runs/{run_id}"),
     ("GET", "/api/report/{run_id}"),
@@ -132,8 +136,14 @@ def test_forecast_is_deterministic_and_seeded(client: TestClient, vienna: dict[s
     one, two = (client.post("/api/forecast", json=body).json() for _ in range(2))
     assert one == two and one["run_id"] is None
     scenario = cases.load("syria-2015-vienna").scenario
-    direct = forecast(scenario, build_models(["smp", "exchange"]), seed=11)
-    assert one["forecast"] == json.loads(json.dumps(direct.to_dict()))
+    chosen = build_models(["smp", "exchange"])
+    direct = forecast(scenario, chosen, seed=11)
+    record = dict(one["forecast"])
+    bottom = record.pop("bottom_line")
+    assert record == json.loads(json.dumps(direct.to_dict()))
+    # the bottom line, as accord run makes it: 200 draws by default
+    expected = bottom_line(scenario, chosen, draws=200, seed=11)
+    assert bottom == json.loads(json.dumps(expected.to_dict()))
 
 
 def test_forecast_errors_are_one_line(client: TestClient) -> None:

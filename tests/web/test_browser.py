@@ -1,88 +1,19 @@
 """Drive the web app in Debian's Chromium: edit a salience, run, see the forecast move, download.
 
 Set ``ACCORD_SCREENSHOTS=docs/screenshots`` to also save screenshots of the main pages there.
+The editor's own features (new scenarios, renames, ranges, problems, export, reloads, charts,
+cancel) are driven in ``test_editor_browser.py``.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
+from tests.web.chromium import MARKS, SHOTS, ready, shot
 
-from accord.web import create_app
-from tests.web.server import thread_server
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SHOTS = os.environ.get("ACCORD_SCREENSHOTS")
-
-pytestmark = [
-    pytest.mark.browser,
-    # Skipped only outside CI: `make test` installs Chromium, so in CI a missing browser fails.
-    pytest.mark.skipif(
-        shutil.which(CHROMIUM) is None and not os.environ.get("CI"),
-        reason=f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install -y chromium)",
-    ),
-]
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[str]:
-    app = create_app(str(tmp_path / "runs.db"), report_draws=100)
-    with thread_server(app) as url:
-        yield url
-
-
-@pytest.fixture
-def browser_page(tmp_path: Path, server: str) -> Iterator[tuple[Any, list[str]]]:
-    """Yield a Chromium page (fresh profile) and the list of requests that left the server."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    elsewhere: list[str] = []
-    with sync_api.sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=CHROMIUM,
-            args=CHROMIUM_ARGS,
-            headless=True,
-            accept_downloads=True,
-            viewport={"width": 1400, "height": 900},
-        )
-
-        def only_here(route: Any) -> None:
-            url = route.request.url
-            if url.startswith(server) or url.startswith(("data:", "blob:")):
-                route.continue_()
-            else:
-                elsewhere.append(url)
-                route.abort()
-
-        context.route("**/*", only_here)
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        try:
-            yield page, elsewhere
-        finally:
-            context.close()
-
-
-def shot(page: Any, name: str, full: bool = True) -> None:
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SHOTS) / name), full_page=full)
+pytestmark = MARKS
 
 
 def forecast_cell(page: Any, model: str, issue: str) -> str:
@@ -96,9 +27,8 @@ def test_edit_a_salience_run_and_download_the_report(
 ) -> None:
     page, elsewhere = browser_page
     page.goto(f"{server}/")
-    shot(page, "web-home.png")
     page.click("text=syria-2015-vienna")
-    page.wait_for_selector("body[data-ready='true']")
+    ready(page)
     assert "Vienna" in page.inner_text("#scenario-title")
 
     page.click("#run-forecast")
@@ -121,7 +51,9 @@ def test_edit_a_salience_run_and_download_the_report(
     assert page.get_attribute("#mc-progress", "value") == "1"
     page.click("#run-compare")
     page.wait_for_selector("#compare-table")
-    shot(page, "web-editor.png")
+    if SHOTS:  # the edited table
+        page.locator("#actors-section").evaluate("s => s.scrollIntoView({block: 'start'})")
+        shot(page, "web-editor.png", full=False)
 
     with page.expect_download() as download_info:
         page.click("#forecast-result .report-link")
@@ -144,12 +76,23 @@ def test_edit_a_salience_run_and_download_the_report(
     page.wait_for_selector("iframe.report")
     frame = page.frame_locator("iframe.report")
     frame.locator("h1").wait_for()
-    assert after in page.inner_text("table.result")
+    assert after in page.inner_text("#run-results table.result")
+    assert page.locator("#bottom-line #bottom-line-table tbody tr").count() == 4  # first, per issue
+    marks = page.locator("#run-charts svg circle.mark")  # the run page's own chart
+    assert marks.count() == 8 * 4  # every model on every issue
+    assert (
+        page.get_attribute(
+            "#run-charts circle[data-model='compromise'][data-issue='assad']", "data-value"
+        )
+        == after
+    )
     shot(page, "web-run.png", full=False)
-    if SHOTS:  # the report's charts, inside the run page
+    if SHOTS:  # the run's own chart, then the report's charts inside the run page
+        page.locator("#run-charts-section").evaluate("s => s.scrollIntoView({block: 'start'})")
+        shot(page, "web-run-charts.png", full=False)
         page.locator("iframe.report").evaluate("f => f.scrollIntoView({block: 'start'})")
         frame.locator("figure").first.evaluate("f => f.scrollIntoView({block: 'start'})")
-        shot(page, "web-run-charts.png", full=False)
+        shot(page, "web-run-report.png", full=False)
     assert elsewhere == []
 
 
@@ -171,7 +114,7 @@ def test_upload_a_file_and_see_its_error(
     shot(page, "web-upload-error.png", full=False)
     page.set_input_files("input[name='file']", str(vienna_path))
     page.click("form.upload button")
-    page.wait_for_selector("body[data-ready='true']")
+    ready(page)
     assert page.locator("#stances tbody tr").count() == 17
     assert page.is_visible("#no-designs")
 
@@ -189,7 +132,7 @@ def test_upload_a_file_and_see_its_error(
 def test_will_they_settle_in_the_editor(browser_page: tuple[Any, list[str]], server: str) -> None:
     page, elsewhere = browser_page
     page.goto(f"{server}/cases/syria-2015-vienna")
-    page.wait_for_selector("body[data-ready='true']")
+    ready(page)
     for box in page.locator("input[name='model']").all():
         if box.get_attribute("value") not in ("median", "nash"):
             box.uncheck()
@@ -216,5 +159,5 @@ def test_will_they_settle_in_the_editor(browser_page: tuple[Any, list[str]], ser
     page.click("#run-mc")
     page.wait_for_selector("#mc-deal-table")
     assert page.locator("#mc-deal-table tbody tr").count() == 4
-    shot(page, "web-deal.png")
+    shot(page, "web-deal.png", element="#forecast-result")
     assert elsewhere == []

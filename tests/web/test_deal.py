@@ -10,8 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from markupsafe import escape
 
-from accord import cases
-from accord.process.compare import DEFAULT_MODEL
+from accord import cases, models
 from accord.web import views
 from tests.conftest import CliRunner
 
@@ -64,15 +63,14 @@ def test_linked_issues_make_one_package(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("body", "detail"),
     [
-        ({"deal": True, "draws": 0}, "request: draws: Input should be greater than or equal to 1"),
-        ({"deal": True, "draws": -5}, "request: draws: Input should be greater than or equal to 1"),
+        ({"deal": True, "draws": -5}, "request: draws: Input should be greater than or equal to 0"),
         ({"deal": True, "draws": "many"}, "request: draws: Input should be a valid integer"),
         ({"deal": True, "draws": 2.5}, "request: draws: Input should be a valid integer"),
         ({"deal": True, "draws": True}, "request: draws: Input should be a valid integer"),
         ({"deal": True, "draws": 1001}, "--draws must be at most 1,000 here"),
-        ({"draws": 10}, "request: 'draws' needs 'deal': true"),
-        ({"linked": True}, "request: 'linked' needs 'deal': true"),
-        ({"spread": 0.1}, "request: 'spread' needs 'deal': true"),
+        ({"bottom_line": False, "draws": 10}, "request: 'draws' needs 'bottom_line' or 'deal'"),
+        ({"bottom_line": False, "linked": True}, "request: 'linked' needs 'bottom_line' or 'deal'"),
+        ({"bottom_line": False, "spread": 0.1}, "request: 'spread' needs 'bottom_line' or 'deal'"),
         ({"deal": "yes please"}, "request: deal: Input should be a valid boolean"),
     ],
 )
@@ -97,7 +95,9 @@ def test_compare_on_draws_returns_the_deal_columns_and_warnings(client: TestClie
     body = {"case": CASE, "pick": ["us-russia-first", "isis-separate-track"], "draws": 25}
     payload = client.post("/api/compare", json=body).json()
     cmp = payload["comparison"]
-    assert cmp["model"] == DEFAULT_MODEL and cmp["draws"] == 25
+    # the default: the consensus of every registered model, as accord compare
+    assert cmp["model"] == "consensus" and cmp["draws"] == 25
+    assert cmp["params"]["models"] == models.names()
     row = next(r for r in cmp["table"] if r["design"] == "isis-separate-track")
     for column in ("p_deal", "settlement", "expected", "expected_low", "expected_high", "delta"):
         assert column in row
@@ -214,10 +214,10 @@ def test_deal_tables_read_a_record() -> None:
 
 def test_editor_offers_the_deal_options(client: TestClient) -> None:
     text = client.get(f"/cases/{CASE}").text
-    assert 'id="deal"' in text and "Will they settle?" in text
+    assert 'id="deal"' in text and "The bottom line: will they settle" in text
     assert 'id="deal-draws"' in text and 'id="deal-linked"' in text
     assert 'id="compare-draws"' in text and 'id="mc-deal"' in text
-    assert f"<option selected>{DEFAULT_MODEL}</option>" in text
+    assert '<option value="" selected>consensus of all models</option>' in text
 
 
 def test_openapi_describes_the_new_fields(client: TestClient) -> None:
@@ -226,5 +226,6 @@ def test_openapi_describes_the_new_fields(client: TestClient) -> None:
     assert {"deal", "draws", "linked", "spread"} <= set(forecast)
     assert forecast["deal"]["default"] is False
     assert {"draws", "spread", "bloc_correlation"} <= set(schemas["CompareRequest"]["properties"])
-    assert schemas["CompareRequest"]["properties"]["model"]["default"] == DEFAULT_MODEL
+    assert schemas["CompareRequest"]["properties"]["models"]["default"] == ["all"]
+    assert forecast["bottom_line"]["default"] is True
     assert {"deal", "linked"} <= set(schemas["MonteCarloRequest"]["properties"])

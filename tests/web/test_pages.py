@@ -10,6 +10,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from accord import cases
+from accord.web import pages
 
 
 def embedded(html: str) -> dict[str, Any]:
@@ -30,20 +31,39 @@ def test_index_lists_cases_and_the_upload_form(client: TestClient) -> None:
     assert "No runs saved yet" in page.text
 
 
-def test_case_page_has_the_editable_table(client: TestClient, vienna: dict[str, Any]) -> None:
+def test_case_page_embeds_the_case_for_the_editor(
+    client: TestClient, vienna: dict[str, Any]
+) -> None:
     page = client.get("/cases/syria-2015-vienna")
     assert page.status_code == 200
     text = page.text
-    n_actors, n_issues = len(vienna["actors"]), len(vienna["issues"])
-    assert text.count('data-field="capability"') == n_actors
-    assert text.count('data-field="salience"') == n_actors * n_issues
-    # saliences are shown on 0-100, as the case file writes them
-    assert re.search(r'data-field="salience" data-actor="usa" data-issue="assad" value="75"', text)
     data = embedded(text)
     assert data["scenario"] == vienna
     assert data["designs"]["designs"][0]["id"] == "us-russia-first"
-    assert 'name="design" value="us-russia-first"' in text
+    assert (data["case"], data["origin"], data["uploaded"]) == (
+        "syria-2015-vienna",
+        "case syria-2015-vienna",
+        False,
+    )
+    assert data["glossary"]["breadth"]["text"].startswith("share of total capability")
+    for part in ('id="grid"', 'id="issues"', 'id="export-yaml"', 'id="problems"', 'id="cancel-mc"'):
+        assert part in text
+    assert '<dd data-term="tolerance">' in text  # the options are explained on the page
     assert client.get("/cases/nope").status_code == 404
+
+
+def test_new_scenario_page(client: TestClient) -> None:
+    page = client.get("/edit", params={"title": "Border talks", "date": "2024-05-01"})
+    assert page.status_code == 200
+    data = embedded(page.text)
+    assert data["scenario"]["title"] == "Border talks" and data["scenario"]["date"] == "2024-05-01"
+    assert [a["id"] for a in data["scenario"]["actors"]] == ["actor_1"]
+    assert [i["id"] for i in data["scenario"]["issues"]] == ["issue_1"]
+    assert data["case"] is None and data["designs"] is None
+    blank = embedded(client.get("/edit").text)["scenario"]
+    assert blank["title"] == "New scenario" and blank["date"] is None
+    index = client.get("/").text
+    assert 'action="/edit"' in index and 'name="title"' in index
 
 
 def test_embedded_json_cannot_close_the_script(client: TestClient, vienna_path: Path) -> None:
@@ -60,6 +80,25 @@ def test_upload_page_shows_the_error_on_the_form(client: TestClient) -> None:
     page = client.post("/upload", files={"file": ("x.yaml", b"title: [\n")})
     assert page.status_code == 422
     assert 'id="upload-error"' in page.text and "x.yaml: line " in page.text
+    assert 'id="upload-problems"' not in page.text  # a file that cannot be read has one problem
+
+
+def test_upload_page_lists_every_problem(client: TestClient, vienna_path: Path) -> None:
+    text = vienna_path.read_text(encoding="utf-8")
+    bad = text.replace("salience: 75\n", "salience: 140\n", 1).replace(
+        "capability: 95\n", "capability: lots\n", 1
+    )
+    page = client.post("/upload", files={"file": ("bad.yaml", bad.encode())})
+    assert page.status_code == 422
+    first = re.search(r'id="upload-error">([^<]*)<', page.text)
+    assert first is not None and "bad.yaml: line " in first.group(1)
+    more = re.findall(r"<li>(bad\.yaml: line [^<]*)</li>", page.text)
+    assert len(more) == 1 and {"capability", "salience"} == {
+        w for w in ("capability", "salience") if w in first.group(1) + more[0]
+    }
+    upload = client.post("/upload", files={"file": ("v.yaml", text.encode())})
+    data = embedded(upload.text)
+    assert data["uploaded"] is True and data["origin"] == "uploaded file v.yaml"
 
 
 def test_run_pages(client: TestClient) -> None:
@@ -81,7 +120,26 @@ def test_run_pages(client: TestClient) -> None:
     mc_page = client.get(f"/runs/{job.result['run_id']}")
     assert "80% interval" in mc_page.text
     compare = client.post("/api/compare", json={"case": "syria-2015-vienna"}).json()
-    assert "Spoiler risk" in client.get(f"/runs/{compare['run_id']}").text
+    compare_page = client.get(f"/runs/{compare['run_id']}").text
+    assert "Spoiler risk" in compare_page
+    assert "<dt>Spoiler risk</dt><dd>draws with a deal: the capability × salience" in compare_page
+    assert "<dt>Breadth</dt>" in compare_page and "<dt>Tolerance</dt>" in compare_page
+    charts = {}
+    saved = {"run": run_id, "mc": job.result["run_id"], "compare": compare["run_id"]}
+    for kind, saved_id in saved.items():
+        match = re.search(
+            r'<script type="application/json" id="run-charts-data">(.*?)</script>',
+            client.get(f"/runs/{saved_id}").text,
+            re.S,
+        )
+        assert match is not None
+        charts[kind] = json.loads(match.group(1))
+        assert charts[kind]["kind"] == kind and len(charts[kind]["issues"]) == 4
+    assert charts["run"]["issues"][0]["anchors"][0]["label"].startswith("Assad stays")
+    assert [r["model"] for r in charts["run"]["record"]["results"]] == ["median", "compromise"]
+    assert "trajectory" not in charts["run"]["record"]["results"][0]  # only what charts draw
+    assert len(charts["mc"]["record"]["issues"][0]["counts"]) == 20
+    assert {r["design"] for r in charts["compare"]["record"]["table"]} >= {"baseline"}
 
 
 def test_static_files_are_served_from_memory(client: TestClient) -> None:
@@ -89,12 +147,17 @@ def test_static_files_are_served_from_memory(client: TestClient) -> None:
     assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
     js = client.get("/static/app.js")
     assert js.status_code == 200 and "/api/forecast" in js.text
+    for module in re.findall(r'from "\./([a-z]+\.js)"', js.text):  # every module it imports
+        found = client.get(f"/static/{module}")
+        assert found.status_code == 200, module
+        assert found.headers["content-type"].startswith("text/javascript")
     assert client.get("/static/app.py").status_code == 404
     assert client.get("/static/").status_code == 404
 
 
 def test_pages_fetch_nothing_from_elsewhere(client: TestClient) -> None:
-    for url in ("/", "/cases/syria-2015-vienna", "/runs", "/static/app.js", "/static/app.css"):
+    scripts = [f"/static/{name}" for name in pages.ASSETS]
+    for url in ("/", "/cases/syria-2015-vienna", "/edit", "/runs", *scripts):
         text = client.get(url).text
         assert not re.search(r"""(src|href)=["']?(https?:)?//""", text), url
         assert "fetch(`http" not in text and "fetch('http" not in text

@@ -77,6 +77,37 @@ def test_job_errors_are_one_line_and_bugs_do_not_leak() -> None:
     runner.shutdown()
 
 
+def test_jobs_can_be_cancelled_queued_or_running() -> None:
+    runner = JobRunner(workers=1, max_pending=4)
+    started, release = threading.Event(), threading.Event()
+    stored: list[str] = []
+
+    def work(progress: Any) -> dict[str, Any]:
+        started.set()
+        for done in range(1, 100):
+            release.wait(10)
+            progress(done)  # raises Cancelled once the job is asked to stop
+        stored.append("saved")
+        return {"k": 1}
+
+    running = runner.submit("t", 100, work)
+    queued = runner.submit("t", 1, lambda p: {"never": True})
+    assert started.wait(10)
+    gone = runner.cancel(queued.id)
+    assert gone is not None and gone.state == State.CANCELLED  # at once: it never starts
+    asked = runner.cancel(running.id)
+    assert asked is not None and asked.state == State.RUNNING and asked.cancel_requested
+    release.set()
+    stopped = runner.wait(running.id)
+    assert stopped is not None and stopped.state == State.CANCELLED
+    assert stopped.result is None and stored == [] and stopped.done == 1
+    assert runner.cancel("j-nope") is None
+    assert runner.pending() == 0
+    again = runner.wait(queued.id)
+    assert again is not None and again.state == State.CANCELLED and again.started is None
+    runner.shutdown()
+
+
 def test_safe_name_keeps_only_the_last_component() -> None:
     assert safe_name("../../etc/passwd") == "passwd"
     assert safe_name("/abs/path/x.yaml") == "x.yaml"

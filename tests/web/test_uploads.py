@@ -193,6 +193,11 @@ def test_no_path_from_a_request_reaches_the_file_system(
             responses.append(
                 client.post("/api/scenarios/upload", files={"file": (name, b"title: [")})
             )
+            for body in ({"text": "title: [", "filename": name}, {"case": name}):
+                responses.append(client.post("/api/scenarios/problems", json=body))
+                responses.append(client.post("/api/scenarios/export", json=body))
+            responses.append(client.post(f"/api/jobs/{quote(name, safe='')}/cancel"))
+            responses.append(client.get("/edit", params={"title": name, "date": name}))
             responses.append(
                 client.post(
                     "/api/compare",

@@ -34,7 +34,7 @@ from accord.agreement.concession import Concession, concessions
 from accord.analysis.inputs import apply_values, uncertain_inputs
 from accord.analysis.sampling import check_correlation, draw_block_range
 from accord.errors import AccordError
-from accord.models.base import Model
+from accord.models.base import Model, Result
 from accord.scenario.model import Scenario
 
 FloatArray = NDArray[np.float64]
@@ -96,6 +96,8 @@ class ModelDeal:
     point: FloatArray
     """(K,) the model's forecast at the coded values."""
     settlement: Settlement
+    result: Result | None = None
+    """The model's run at the coded values (its trajectory and events), where kept."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -113,6 +115,17 @@ class DealForecast:
     n_inputs: int
     tracks: tuple[tuple[str, ...], ...] | None
     transfers: tuple[Transfer, ...] = field(default=())
+
+    def __repr__(self) -> str:
+        from accord.formatting import per_issue, short_title
+
+        ids = self.scenario.issue_ids
+        p_deal = self.models[0].settlement.deal.mean(axis=0) if self.models else []
+        return (
+            f"DealForecast({short_title(self.scenario.title)!r}, "
+            f"models={tuple(md.model.name for md in self.models)!r}, draws={self.draws}, "
+            f"seed={self.seed}, p_deal={per_issue(ids, p_deal, 3)})"
+        )
 
     def issue_deals(self) -> list[IssueDeal]:
         """Return one :class:`IssueDeal` per model and issue (models in order, then issues)."""
@@ -272,9 +285,10 @@ def deal_forecast(
     point = analyse(base, tracks=chosen, transfers=transfers)
     runs = []
     for model in models:
-        at_point = model.run(base, rng=seed).forecast[0]
+        coded = model.run(base, rng=seed)
+        at_point = coded.forecast[0]
         over = model.run(arrays, rng=seed).forecast if inputs else at_point[None, :]
-        runs.append(ModelDeal(model, np.array(at_point), agreement.settle(over)))
+        runs.append(ModelDeal(model, np.array(at_point), agreement.settle(over), coded))
     found = concessions(base, tracks=chosen, transfers=transfers) if what_it_takes else []
     return DealForecast(
         scenario=scenario,
@@ -287,4 +301,39 @@ def deal_forecast(
         n_inputs=len(inputs),
         tracks=chosen,
         transfers=tuple(transfers),
+    )
+
+
+def deal_at_point(
+    scenario: Scenario,
+    models: Sequence[Model],
+    *,
+    seed: int = 0,
+    tracks: Sequence[Sequence[str]] | None = None,
+) -> DealForecast:
+    """Return the deal-aware forecast at the coded values only (one draw; P(deal) is 0 or 1).
+
+    What :func:`deal_forecast` gives for a scenario without uncertain inputs, whatever ranges
+    the scenario declares.
+    """
+    if not models:
+        raise AccordError("no model to forecast with")
+    chosen = None if tracks is None else tuple(tuple(t) for t in tracks)
+    base = scenario.to_arrays()
+    point = analyse(base, tracks=chosen)
+    runs = []
+    for model in models:
+        coded = model.run(base, rng=seed)
+        own = np.array(coded.forecast[0])
+        runs.append(ModelDeal(model, own, point.settle(own[None, :]), coded))
+    return DealForecast(
+        scenario=scenario,
+        agreement=point,
+        point=point,
+        models=tuple(runs),
+        concessions=tuple(concessions(base, tracks=chosen)),
+        draws=1,
+        seed=seed,
+        n_inputs=0,
+        tracks=chosen,
     )

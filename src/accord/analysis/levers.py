@@ -19,15 +19,23 @@ not the slope.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
 from accord.errors import AccordError
+from accord.formatting import per_issue
 from accord.models.base import FloatArray, Model
 from accord.models.compromise import Compromise
 from accord.scenario.arrays import ScenarioArrays
 from accord.scenario.model import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+FORMAT_VERSION = 1
+"""Version of the JSON layout of :meth:`Levers.to_dict` (``accord levers --json``; schema in
+``docs/json/``)."""
 
 Kind = Literal["position", "salience", "capability"]
 KINDS: tuple[Kind, ...] = ("position", "salience", "capability")
@@ -127,12 +135,64 @@ class Levers:
     exact: bool
     steps: dict[Kind, float]
     issues: tuple[IssueLevers, ...]
+    models: tuple[str, ...] = ()
+    """The models behind the forecast (a consensus's members; the model itself otherwise)."""
+
+    def __repr__(self) -> str:
+        ids = [iss.issue for iss in self.issues]
+        best = []  # per issue, the other actor with the best single lever
+        for iss in self.issues:
+            ranking = iss.ranking()
+            best.append(ranking[0][0] if ranking else "-")
+        return (
+            f"Levers(actor={self.actor!r}, model={self.model!r}, issues={len(self.issues)}, "
+            f"distance={per_issue(ids, [abs(i.ideal - i.forecast) for i in self.issues])}, "
+            f"work_on={per_issue(ids, best)})"
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return a tidy table: one row per issue, actor and kind of input.
+
+        Columns: ``issue``, ``actor``, ``own`` (the chosen actor's own moves), ``kind``
+        (position, salience or capability), ``value``, ``slope``, ``up``, ``gain_up``, ``down``,
+        ``gain_down``, ``best``, ``direction``, ``ideal``, ``forecast``, ``model``. The others
+        come in the order of :meth:`IssueLevers.ranking` (best single lever first).
+        """
+        import pandas as pd
+
+        rows = []
+        for iss in self.issues:
+            ranked = [lv for _, by_kind in iss.ranking() for lv in by_kind.values()]
+            for own, levers in ((False, ranked), (True, list(iss.own))):
+                for lv in levers:
+                    rows.append(
+                        {
+                            "issue": iss.issue,
+                            "actor": lv.actor,
+                            "own": own,
+                            "kind": lv.kind,
+                            "value": lv.value,
+                            "slope": lv.slope,
+                            "up": lv.up,
+                            "gain_up": lv.gain_up,
+                            "down": lv.down,
+                            "gain_down": lv.gain_down,
+                            "best": lv.best,
+                            "direction": lv.direction,
+                            "ideal": iss.ideal,
+                            "forecast": iss.forecast,
+                            "model": self.model,
+                        }
+                    )
+        return pd.DataFrame(rows)
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
         return {
+            "format_version": FORMAT_VERSION,
             "actor": self.actor,
             "model": self.model,
+            "models": list(self.models),
             "slopes": "exact (closed form)" if self.exact else "central finite difference",
             "steps": dict(self.steps),
             "issues": [iss.to_dict() for iss in self.issues],
@@ -314,4 +374,11 @@ def levers(
                 own=tuple(lv for lv in made if lv.actor == actor),
             )
         )
-    return Levers(actor=actor, model=model.name, exact=exact, steps=steps, issues=tuple(out))
+    return Levers(
+        actor=actor,
+        model=model.name,
+        exact=exact,
+        steps=steps,
+        issues=tuple(out),
+        models=model.member_names,
+    )

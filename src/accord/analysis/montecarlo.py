@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -22,8 +22,15 @@ from accord.analysis.inputs import Input, uncertain_inputs
 from accord.analysis.parallel import ChunkJob, Runner, plan_chunks, serial_runner
 from accord.analysis.sampling import SAMPLE_BLOCK, check_correlation
 from accord.errors import AccordError
+from accord.formatting import per_issue, short_title
 from accord.models.base import FloatArray, Model
 from accord.scenario.model import Issue, Scenario
+
+FORMAT_VERSION = 1
+"""Version of the JSON layout of :meth:`MonteCarloResult.to_dict` (``accord mc --json``;
+schema in ``docs/json/``)."""
+if TYPE_CHECKING:
+    import pandas as pd
 
 DEFAULT_CHUNK = 1000
 """Draws per chunk (one task)."""
@@ -213,9 +220,79 @@ class MonteCarloResult:
         """Return the summary of one issue."""
         return self.summaries[self.issue_ids.index(issue_id)]
 
+    def __repr__(self) -> str:
+        p = self.provenance
+        deal = (
+            f", p_deal={per_issue(self.issue_ids, [d.p_deal for d in self.deals], 3)}"
+            if self.deals
+            else ""
+        )
+        return (
+            f"MonteCarloResult({short_title(self.title)!r}, model={p.model!r}, draws={p.draws}, "
+            f"seed={p.seed}, mean={per_issue(self.issue_ids, [s.mean for s in self.summaries])}"
+            f"{deal})"
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return a tidy table: one row per issue with its summary over the draws.
+
+        Columns: ``issue``, ``name``, ``mean``, ``median``, ``low80``, ``high80``, ``low95``,
+        ``high95``, ``converged`` (share of draws), ``model``, ``draws``; with ``deal`` also
+        ``p_deal``, ``settlement`` (mean where they settle), ``expected`` (mean deal-aware
+        outcome), ``expected_low95`` and ``expected_high95``. Every draw: :meth:`draws_frame`.
+        """
+        import pandas as pd
+
+        deals = {d.issue: d for d in self.deals}
+        rows = []
+        for s in self.summaries:
+            row: dict[str, Any] = {
+                "issue": s.issue,
+                "name": s.name,
+                "mean": s.mean,
+                "median": s.median,
+                "low80": s.interval80[0],
+                "high80": s.interval80[1],
+                "low95": s.interval95[0],
+                "high95": s.interval95[1],
+                "converged": s.converged,
+                "model": self.provenance.model,
+                "draws": self.provenance.draws,
+            }
+            d = deals.get(s.issue)
+            if d is not None:
+                row.update(
+                    p_deal=d.p_deal,
+                    settlement=d.settlement.mean if d.settlement is not None else np.nan,
+                    expected=d.expected.mean,
+                    expected_low95=d.expected.interval95[0],
+                    expected_high95=d.expected.interval95[1],
+                )
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def draws_frame(self) -> pd.DataFrame:
+        """Return every draw's forecast: one row per draw and issue.
+
+        Columns: ``draw``, ``issue``, ``forecast``, and with ``deal`` ``outcome`` (the deal-aware
+        outcome of the draw).
+        """
+        import pandas as pd
+
+        d, k = self.forecasts.shape
+        data: dict[str, Any] = {
+            "draw": np.repeat(np.arange(d), k),
+            "issue": np.tile(np.array(self.issue_ids, dtype=object), d),
+            "forecast": self.forecasts.reshape(-1),
+        }
+        if self.outcomes is not None:
+            data["outcome"] = self.outcomes.reshape(-1)
+        return pd.DataFrame(data)
+
     def to_dict(self, *, draws: bool = False) -> dict[str, Any]:
         """Return a JSON-ready dict; ``draws`` adds every draw's forecast per issue."""
         out: dict[str, Any] = {
+            "format_version": FORMAT_VERSION,
             "title": self.title,
             "provenance": self.provenance.to_dict(),
             "inputs": [i.name for i in self.inputs],

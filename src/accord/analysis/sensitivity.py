@@ -17,15 +17,22 @@ as one batched model run: the perturbations are stacked on the draw axis.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from accord.analysis.inputs import Input, apply_values, uncertain_inputs
 from accord.errors import AccordError
+from accord.formatting import per_issue
 from accord.models.base import FloatArray, Model
 from accord.scenario.model import Scenario
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+FORMAT_VERSION = 1
+"""Version of the JSON layout of :meth:`Tornado.to_dict` and :meth:`SobolIndices.to_dict`
+(``accord sensitivity --json``; schemas in ``docs/json/``)."""
 CHUNK_CELLS = 500_000
 """Draws x actors x issues evaluated per model call when a batch is split (bounds memory)."""
 
@@ -69,6 +76,8 @@ class Tornado:
     base: FloatArray
     at_low: FloatArray
     at_high: FloatArray
+    models: tuple[str, ...] = ()
+    """The models behind the forecast (a consensus's members; the model itself otherwise)."""
 
     @property
     def swing(self) -> FloatArray:
@@ -83,10 +92,49 @@ class Tornado:
         k = self.issue_ids.index(issue)
         return [int(i) for i in np.argsort(-self.swing[:, k], kind="stable")]
 
+    def __repr__(self) -> str:
+        top = [self.inputs[self.ranked(i)[0]].name for i in self.issue_ids]
+        return (
+            f"Tornado(model={self.model!r}, inputs={len(self.inputs)}, "
+            f"issues={len(self.issue_ids)}, base={per_issue(self.issue_ids, self.base)}, "
+            f"widest={per_issue(self.issue_ids, top)})"
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return a tidy table: one row per issue and input, inputs by decreasing swing.
+
+        Columns: ``issue``, ``rank`` (1 = widest swing), ``input``, ``point``, ``low``, ``high``,
+        ``base``, ``forecast_low``, ``forecast_high``, ``swing``, ``model``.
+        """
+        import pandas as pd
+
+        swing = self.swing
+        rows = [
+            {
+                "issue": issue,
+                "rank": rank,
+                **_row(self.inputs[i]),
+                "base": float(self.base[k]),
+                "forecast_low": float(self.at_low[i, k]),
+                "forecast_high": float(self.at_high[i, k]),
+                "swing": float(swing[i, k]),
+                "model": self.model,
+            }
+            for k, issue in enumerate(self.issue_ids)
+            for rank, i in enumerate(self.ranked(issue), start=1)
+        ]
+        return pd.DataFrame(rows)
+
     def to_dict(self, top: int | None = None) -> dict[str, Any]:
         """Return a JSON-ready dict: per issue, the inputs by decreasing swing."""
         swing = self.swing
-        out: dict[str, Any] = {"model": self.model, "method": "tornado", "issues": {}}
+        out: dict[str, Any] = {
+            "format_version": FORMAT_VERSION,
+            "model": self.model,
+            "models": list(self.models),
+            "method": "tornado",
+            "issues": {},
+        }
         for k, issue in enumerate(self.issue_ids):
             out["issues"][issue] = {
                 "base": float(self.base[k]),
@@ -111,6 +159,10 @@ def _describe(inp: Input) -> dict[str, Any]:
     return {"name": inp.name, "point": inp.point, "low": inp.low, "high": inp.high}
 
 
+def _row(inp: Input) -> dict[str, Any]:
+    return {"input": inp.name, "point": inp.point, "low": inp.low, "high": inp.high}
+
+
 def tornado(
     scenario: Scenario, model: Model, *, spread: float | None = None, seed: int = 0
 ) -> Tornado:
@@ -129,6 +181,7 @@ def tornado(
         base=f[0],
         at_low=f[1::2],
         at_high=f[2::2],
+        models=model.member_names,
     )
 
 
@@ -152,16 +205,54 @@ class SobolIndices:
     total: FloatArray
     total_conf: FloatArray
     variance: FloatArray
+    models: tuple[str, ...] = ()
+    """The models behind the forecast (a consensus's members; the model itself otherwise)."""
 
     def ranked(self, issue: str) -> list[int]:
         """Return input indices by decreasing total index on ``issue``."""
         k = self.issue_ids.index(issue)
         return [int(i) for i in np.argsort(-self.total[:, k], kind="stable")]
 
+    def __repr__(self) -> str:
+        top = [self.inputs[self.ranked(i)[0]].name for i in self.issue_ids]
+        return (
+            f"SobolIndices(model={self.model!r}, inputs={len(self.inputs)}, "
+            f"issues={len(self.issue_ids)}, samples={self.samples}, runs={self.runs}, "
+            f"largest_ST={per_issue(self.issue_ids, top)})"
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return a tidy table: one row per issue and input, inputs by decreasing total index.
+
+        Columns: ``issue``, ``rank`` (1 = largest ST), ``input``, ``point``, ``low``, ``high``,
+        ``S1``, ``S1_conf``, ``ST``, ``ST_conf``, ``variance`` (the forecast's, per issue),
+        ``model``.
+        """
+        import pandas as pd
+
+        rows = [
+            {
+                "issue": issue,
+                "rank": rank,
+                **_row(self.inputs[i]),
+                "S1": float(self.first[i, k]),
+                "S1_conf": float(self.first_conf[i, k]),
+                "ST": float(self.total[i, k]),
+                "ST_conf": float(self.total_conf[i, k]),
+                "variance": float(self.variance[k]),
+                "model": self.model,
+            }
+            for k, issue in enumerate(self.issue_ids)
+            for rank, i in enumerate(self.ranked(issue), start=1)
+        ]
+        return pd.DataFrame(rows)
+
     def to_dict(self, top: int | None = None) -> dict[str, Any]:
         """Return a JSON-ready dict: per issue, the inputs by decreasing total index."""
         out: dict[str, Any] = {
+            "format_version": FORMAT_VERSION,
             "model": self.model,
+            "models": list(self.models),
             "method": "sobol",
             "samples": self.samples,
             "runs": self.runs,
@@ -272,4 +363,5 @@ def sobol(
         total=idx["ST"],
         total_conf=idx["ST_conf"],
         variance=variance,
+        models=model.member_names,
     )

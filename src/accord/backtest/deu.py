@@ -1,6 +1,7 @@
 """Read and check a DEU III table (tab-separated, one row per controversial issue).
 
-Layout (Arregui & Perarnaud 2021, doi:10.34810/data53, as in ``data/deu3_public.tsv``): one
+Layout (Arregui & Perarnaud 2021, doi:10.34810/data53, as in the bundled public derivative
+``accord/backtest/data/deu3_public.tsv``, linked from the repository's ``data/``): one
 header line; optionally a row with empty ``prnr``/``isnr`` giving each actor's GDP in the
 position columns; then one row per issue. Columns used: ``prnr`` proposal, ``isnr`` issue,
 ``proc`` procedure (COD/CNS), ``counvte`` Council voting rule (QMV/Unan), ``intro`` date of
@@ -24,12 +25,14 @@ import io
 import math
 import statistics
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 from accord.backtest.dates import parse_intro
 from accord.errors import AccordError
 
-DEFAULT_PATH = Path(__file__).resolve().parents[3] / "data" / "deu3_public.tsv"
+DEFAULT_PATH = Path(str(files("accord.backtest") / "data" / "deu3_public.tsv"))
+"""The DEU table shipped with accord (package data, also ``data/deu3_public.tsv`` in the repo)."""
 REQUIRED = ("prnr", "isnr", "proc", "counvte", "rp", "out")
 META_P = frozenset({"prnrnmc", "prnr", "prname", "proc", "proccde"})
 """Columns starting with ``p`` that are not actor positions."""

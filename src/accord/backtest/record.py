@@ -33,6 +33,9 @@ from accord.backtest.weights import Institutions, all_capabilities, proposal_cap
 from accord.errors import AccordError
 from accord.models import registry
 
+FORMAT_VERSION = 1
+"""Version of the JSON layout of the backtest record (``accord backtest deu --json`` and the
+``deu-<split>.json`` files; schema in ``docs/json/``)."""
 BASELINE = "compromise"
 """The model every row is compared with (paired bootstrap)."""
 NAIVE = "status_quo"
@@ -144,6 +147,28 @@ def _key(mae: dict[str, float], name: str) -> tuple[bool, float, str]:
     return (not np.isfinite(v), v if np.isfinite(v) else 0.0, name)
 
 
+CONSENSUS = "consensus"
+"""The median of the models' forecasts on each issue, scored as a row of its own."""
+
+
+def consensus_run(names: Sequence[str], runs: dict[str, ModelRun]) -> ModelRun:
+    """Return the consensus of ``names``: per issue the median of their forecasts.
+
+    A model that gave no forecast on an issue (NaN) is left out of that issue's median.
+    """
+    start = time.perf_counter()
+    stack = np.stack([runs[n].forecast for n in names])
+    has = np.isfinite(stack).any(axis=0)
+    forecast = np.full(stack.shape[1], np.nan)
+    forecast[has] = np.nanmedian(stack[:, has], axis=0)
+    return ModelRun(
+        CONSENSUS,
+        {"models": list(names), "combination": "median"},
+        forecast,
+        time.perf_counter() - start,  # the members' own time is counted under their names
+    )
+
+
 def run_backtest(
     data: DeuData,
     *,
@@ -156,12 +181,15 @@ def run_backtest(
 ) -> Backtest:
     """Run ``models`` (all registered by default; ``compromise`` always) and score them.
 
-    The named baselines (``status_quo``) are always scored as well.
+    The named baselines (``status_quo``) are always scored as well; with two or more models
+    chosen, so is their ``consensus`` (per issue the median of every model run, ``compromise``
+    included), the combination accord's bottom line reports.
     """
     if n_boot < 100:
         raise AccordError(f"use at least 100 bootstrap resamples, got {n_boot}")
     inst = institutions or Institutions()
     names = [n for n in dict.fromkeys(models or registry.names()) if n not in BASELINES]
+    chosen = list(names)
     for name in names:
         registry.model_class(name)
     if BASELINE not in names:
@@ -174,6 +202,9 @@ def run_backtest(
         name: run_model(name, issues, caps, seed=seed, joint_capabilities=joint_caps)
         for name in names
     }
+    if len(chosen) > 1:  # their consensus, as the bottom line forms it: the median per issue
+        runs[CONSENSUS] = consensus_run(sorted(names), runs)
+        names.append(CONSENSUS)
     start = time.perf_counter()
     deals = deal_forecasts(issues, {n: runs[n].forecast for n in names}, joint_caps)
     per_model = (time.perf_counter() - start) / max(len(names), 1)
@@ -199,6 +230,7 @@ def run_backtest(
     ranking = sorted((n for n in rows if n not in duplicates), key=lambda n: _key(mae, n))
     joint_used = any(runs[n].joint for n in names)
     record = {
+        "format_version": FORMAT_VERSION,
         "accord_version": __version__,
         "dataset": {
             "file": Path(data.source).name,

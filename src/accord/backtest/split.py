@@ -7,7 +7,8 @@ order, the proposal ids are sorted, shuffled by one ``numpy.random.default_rng(S
 generator and the first ``round(DEV_FRACTION * n)`` go to dev.
 
 The split was generated once, before any model was fitted, and committed as
-``data/deu3_split.json`` (its SHA-256 is in ``docs/backtest.md``). That file, not this code, is
+``data/deu3_split.json`` (shipped as package data, ``accord/backtest/data/deu3_split.json``;
+its SHA-256 is in ``docs/backtest.md``). That file, not this code, is
 the authority; :func:`generate_split` exists so that a test can check the file is what the
 documented seed gives.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
+from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
 
@@ -28,7 +30,8 @@ SPLIT_SEED = 53
 """The seed of the committed split (53, after the dataset's doi:10.34810/data53)."""
 DEV_FRACTION = 0.3
 """Share of proposals (per procedure) held out as dev."""
-DEFAULT_SPLIT = Path(__file__).resolve().parents[3] / "data" / "deu3_split.json"
+DEFAULT_SPLIT = Path(str(files("accord.backtest") / "data" / "deu3_split.json"))
+"""The committed split shipped with accord (package data, ``data/deu3_split.json`` in the repo)."""
 
 SplitName = Literal["all", "train", "dev"]
 

@@ -4,12 +4,18 @@ A case ``NAME`` is three files in the cases folder: ``NAME.yaml`` (the scenario)
 ``NAME.designs.yaml`` (process designs, optional) and ``NAME.outcome.yaml`` (what happened
 next, optional). :func:`load` reads the first two only; the outcome is read solely by
 :func:`load_outcome`, which the models never call.
+
+The seed cases ship inside the package (``accord/cases/bundled/``, found with
+:mod:`importlib.resources`, so they work from an installed wheel; in the repository ``cases/``
+is a link to that folder). ``$ACCORD_CASES`` names another folder instead (a user's own
+library).
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 from accord.cases.outcome import Outcome
@@ -22,15 +28,31 @@ from accord.scenario.model import Scenario
 
 ENV = "ACCORD_CASES"
 SUFFIXES = (".designs.yaml", ".outcome.yaml")
+BUNDLED = "bundled"
+"""The folder of the seed cases inside the ``accord.cases`` package."""
+
+
+def bundled_dir() -> Path:
+    """Return the seed cases' folder inside the installed package (it may be missing)."""
+    return Path(str(files("accord.cases") / BUNDLED))
 
 
 def cases_dir() -> Path:
-    """Return the cases folder: ``$ACCORD_CASES`` or the repository's ``cases/``."""
+    """Return the cases folder: ``$ACCORD_CASES``, else the seed cases shipped with accord."""
     env = os.environ.get(ENV)
-    folder = Path(env) if env else Path(__file__).resolve().parents[3] / "cases"
+    if env:
+        folder = Path(env)
+        if not folder.is_dir():
+            raise AccordError(
+                f"the cases folder {folder} does not exist (set {ENV} to the folder that holds "
+                "them)"
+            )
+        return folder
+    folder = bundled_dir()
     if not folder.is_dir():
         raise AccordError(
-            f"the cases folder {folder} does not exist (set {ENV} to the folder that holds them)"
+            f"the cases folder {folder} shipped with accord is missing (reinstall accord, or set "
+            f"{ENV} to a folder of cases)"
         )
     return folder
 

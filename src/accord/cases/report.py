@@ -1,11 +1,12 @@
 """Compare each case's forecasts with what happened next, and say plainly where models erred.
 
 Every model is scored twice: on its own forecast (where the negotiation settles if it settles)
-and on its **deal-aware** forecast ``<model>+deal``: the expected outcome over random draws of
+and on its **deal-aware** forecast ``<model>+deal``, the expected outcome over random draws of
 the case's uncertain inputs, ``P(deal) x settlement + (1 - P(deal)) x no-deal outcome`` (see
 :mod:`accord.analysis.deal`). Beside them stands the naive baseline **status_quo**: nothing
-changes. A model has to beat it to earn its place; the scoreboard gives every row its paired
-difference to it, with a bootstrap interval over issues.
+changes. With several models their **consensus** (the median, as the bottom line forms it) is
+scored the same two ways. A model has to beat the baseline to earn its place; the scoreboard
+gives every row its paired difference to it, with a bootstrap interval over issues.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from accord.analysis.bottom_line import from_deal
 from accord.analysis.deal import deal_forecast
 from accord.cases.library import load, load_outcome, names
 from accord.cases.outcome import Outcome
@@ -27,6 +29,8 @@ RIGHT, CLOSE = 0.10, 0.25
 STATUS_QUO = "status_quo"
 """The naive baseline: the forecast is the issue's status quo ("nothing changes")."""
 DEAL_SUFFIX = "+deal"
+CONSENSUS = "consensus"
+"""The median of the models' forecasts (with several models), scored like a model."""
 DEFAULT_DRAWS = 500
 """Draws of the deal-aware forecasts in the case report."""
 BOOTSTRAP = 2000
@@ -98,8 +102,10 @@ def report_case(
 ) -> CaseReport:
     """Forecast a case with the chosen models, then (only then) read its outcome and compare.
 
-    Rows: ``status_quo``, every model, and every model's deal-aware forecast (``<model>+deal``)
-    over ``draws`` draws of the case's uncertain inputs.
+    Rows: ``status_quo``, with several models their ``consensus`` (the median of their
+    forecasts) and ``consensus+deal`` (the bottom line's expected outcome), every model, and
+    every model's deal-aware forecast (``<model>+deal``) over ``draws`` draws of the case's
+    uncertain inputs.
     """
     case = load(name)
     scn = case.scenario
@@ -115,6 +121,18 @@ def report_case(
         rows = [deals[md.model.name, i] for i in scn.issue_ids]
         forecasts.append(
             (md.model.name + DEAL_SUFFIX, [d.expected for d in rows], [d.p_deal for d in rows])
+        )
+    if len(df.models) > 1:  # the consensus (median per draw), as the bottom line reports it
+        bl = from_deal(df)
+        none: list[float | None] = [None] * len(scn.issues)
+        forecasts.insert(1, (CONSENSUS, [ln.own_consensus for ln in bl.issues], none))
+        forecasts.insert(
+            2,
+            (
+                CONSENSUS + DEAL_SUFFIX,
+                [ln.consensus for ln in bl.issues],
+                [ln.p_deal for ln in bl.issues],
+            ),
         )
     outcome = load_outcome(name, scn)  # read only now, after every forecast is fixed
     verdicts = []

@@ -16,8 +16,9 @@ from accord import scenario as scenario_io
 from accord.analysis import levers as levers_mod
 from accord.analysis import sensitivity as sens
 from accord.cli import render
+from accord.cli.options import MODELS
 from accord.errors import AccordError
-from accord.forecast import build_models
+from accord.forecast import build_lead
 from accord.scenario.model import Scenario
 
 BAR = 36
@@ -46,7 +47,7 @@ def _top(top: int) -> int:
 
 def sensitivity(
     scenario: Path = typer.Argument(..., help="Scenario file.", show_default=False),
-    model: str = typer.Option("compromise", "--model", "-m", help="Model to analyse."),
+    model: list[str] = MODELS,
     method: Method = typer.Option(Method.tornado, "--method", help="tornado or sobol."),
     samples: int = typer.Option(
         256, "--samples", "-n", help="Sobol base sample N (a power of two); runs = N (inputs + 2)."
@@ -58,17 +59,19 @@ def sensitivity(
     seed: int = typer.Option(0, "--seed", help="Random seed (Sobol sample, bootstrap, model)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
 ) -> None:
-    """Which uncertain inputs move the forecast: a one-at-a-time tornado or Sobol indices.
+    r"""Which uncertain inputs move the forecast: a one-at-a-time tornado or Sobol indices.
 
     Examples:
-      accord sensitivity cases/syria-2015-vienna.yaml --top 8
-
-      accord sensitivity cases/syria-2015-vienna.yaml --method sobol --samples 512 --json
+    ```
+    accord sensitivity cases/syria-2015-vienna.yaml --top 8
+    accord sensitivity cases/syria-2015-vienna.yaml --method sobol \
+      --samples 512 --json
+    ```
 
     """
     _top(top)
     scn = scenario_io.load(scenario)
-    (mdl,) = build_models([model])
+    mdl = build_lead(model)
     if method is Method.tornado:
         result: sens.Tornado | sens.SobolIndices = sens.tornado(scn, mdl, spread=spread, seed=seed)
     else:
@@ -184,7 +187,7 @@ def _sobol_table(scn: Scenario, s: sens.SobolIndices, k: int, top: int) -> Table
 def levers(
     scenario: Path = typer.Argument(..., help="Scenario file.", show_default=False),
     actor: str = typer.Option(..., "--actor", "-a", help="Whose ideal the forecast should near."),
-    model: str = typer.Option("compromise", "--model", "-m", help="Model to analyse."),
+    model: list[str] = MODELS,
     issue: str | None = typer.Option(None, "--issue", "-i", help="One issue only."),
     top: int = typer.Option(8, "--top", "-k", help="Other actors shown per issue."),
     seed: int = typer.Option(0, "--seed", help="Random seed of the model."),
@@ -196,14 +199,15 @@ def levers(
     one batched run; the gain is how much closer the forecast comes to the actor's ideal.
 
     Examples:
-      accord levers cases/syria-2015-vienna.yaml --actor usa --issue assad
-
-      accord levers cases/syria-2015-vienna.yaml --actor russia --model bdm --json
+    ```
+    accord levers cases/syria-2015-vienna.yaml --actor usa --issue assad
+    accord levers cases/syria-2015-vienna.yaml --actor russia -m bdm --json
+    ```
 
     """
     _top(top)
     scn = scenario_io.load(scenario)
-    (mdl,) = build_models([model])
+    mdl = build_lead(model)
     result = levers_mod.levers(scn, actor, mdl, issue=issue, seed=seed)
     if as_json:
         typer.echo(render.dumps(result.to_dict()))

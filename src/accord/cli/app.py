@@ -1,12 +1,15 @@
 """The ``accord`` command: the typer app, its commands, and the error boundary.
 
 User errors (:class:`~accord.errors.AccordError`) print one line on stderr and exit with
-code 2; Ctrl-C exits with 130. Anything else is a bug and shows a traceback.
+code 2; Ctrl-C exits with 130. Anything else is a bug and shows a traceback. Warnings about
+inputs (:class:`~accord.errors.ScenarioWarning`) print one ``warning:`` line each on stderr.
 """
 
 from __future__ import annotations
 
 import sys
+import warnings
+from typing import TextIO
 
 import typer
 
@@ -22,20 +25,26 @@ from accord.cli import (
     uncertainty_cmds,
     web_cmds,
 )
-from accord.errors import AccordError
+from accord.cli.help import ConventionalGroup
+from accord.errors import AccordError, ScenarioWarning
 
 app = typer.Typer(
     name="accord",
+    cls=ConventionalGroup,
     help=(
         "Model multilateral negotiations, forecast where they end up, and compare process "
-        "designs.\n\nExamples:\n\n  accord run cases/syria-2015-vienna.yaml\n\n"
-        "  accord run cases/syria-2015-vienna.yaml --model bdm --rounds 8 --json\n\n"
-        "  accord models\n\n  accord validate my-scenario.yaml"
+        "designs.\n\nExamples:\n\n```\n"
+        "accord run cases/syria-2015-vienna.yaml\n"
+        "accord run cases/syria-2015-vienna.yaml -m bdm --rounds 8 --json\n"
+        "accord models\n"
+        "accord validate my-scenario.yaml\n```"
     ),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
+    # Markdown: prose paragraphs are reflowed to the terminal's width, and the examples (a fenced
+    # code block in every command's docstring) are kept line for line.
+    rich_markup_mode="markdown",
 )
 
 
@@ -65,8 +74,33 @@ uncertainty_cmds.register(app)
 web_cmds.register(app)
 
 
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    """Print a :class:`ScenarioWarning` as one ``warning:`` line on stderr (others as usual)."""
+    if isinstance(message, ScenarioWarning):
+        typer.echo(f"warning: {message.one_line()}", err=True)
+    else:
+        _default_show_warning(message, category, filename, lineno, file, line)
+
+
+_default_show_warning = warnings.showwarning
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``accord`` script."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", ScenarioWarning)
+        warnings.showwarning = _show_warning
+        _main(argv)
+
+
+def _main(argv: list[str] | None) -> None:
     try:
         # Without standalone mode, typer *returns* the exit code of a Ctrl-C (130) or of a
         # ``typer.Exit`` raised inside a command instead of raising it.

@@ -58,6 +58,7 @@ def deu(
     ),
     models: list[str] = typer.Option(
         ["all"],
+        "--model",
         "--models",
         "-m",
         help="Model names (repeatable or comma-separated), or 'all'; compromise and the "
@@ -88,11 +89,11 @@ def deu(
     Every row is compared with compromise and with the baseline status_quo (nothing changes).
 
     Examples:
-      accord backtest deu
-
-      accord backtest deu --split dev --models compromise,bicameral --json
-
-      accord backtest deu --out results/ --doc docs/backtest.md
+    ```
+    accord backtest deu
+    accord backtest deu --split dev --models compromise,bicameral --json
+    accord backtest deu --out results/ --doc docs/backtest.md
+    ```
 
     """
     if capability not in SCHEMES:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import typer
 from rich.table import Table
 
 from accord import cases as library
+from accord.cases import records
 from accord.cli import render
+from accord.cli.options import MODELS
 from accord.forecast import build_models, forecast, parse_params
+from accord.models.consensus import consensus_of
 from accord.process import compare as compare_designs
-from accord.process.compare import DEFAULT_MODEL
 
 app = typer.Typer(help="The seed cases: list, show, run, and compare with what happened.")
 
@@ -26,26 +26,14 @@ def list_cases(as_json: bool = typer.Option(False, "--json", help="Print JSON.")
     """List the cases with their date, size, designs and whether an outcome is recorded.
 
     Example:
-      accord cases list
+    ```
+    accord cases list
+    ```
 
     """
-    rows: list[dict[str, Any]] = []
-    for name in library.names():
-        case = library.load(name)
-        s = case.scenario
-        rows.append(
-            {
-                "case": name,
-                "title": s.title,
-                "date": s.date.isoformat() if s.date else None,
-                "actors": len(s.actors),
-                "issues": len(s.issues),
-                "designs": len(case.designs.designs) if case.designs else 0,
-                "outcome": case.has_outcome,
-            }
-        )
+    rows = records.case_rows()
     if as_json:
-        typer.echo(render.dumps(rows))
+        typer.echo(render.dumps(records.list_record(rows)))
         return
     table = Table(title="Seed cases", title_justify="left")
     for col in ("case", "date", "actors", "issues", "designs", "outcome", "title"):
@@ -63,7 +51,9 @@ def show(name: str = typer.Argument(..., help="Case id (see `accord cases list`)
     """Show a case: its actors, issues (with their anchors) and designs.
 
     Example:
-      accord cases show syria-2017-astana
+    ```
+    accord cases show syria-2017-astana
+    ```
 
     """
     case = library.load(name)
@@ -94,10 +84,13 @@ def show(name: str = typer.Argument(..., help="Case id (see `accord cases list`)
 @app.command("run")
 def run(
     name: str = typer.Argument(..., help="Case id."),
-    model: list[str] = typer.Option(["all"], "--model", "-m", help="Model name(s) or 'all'."),
+    model: list[str] = MODELS,
     param: list[str] = typer.Option([], "--param", "-p", help="Model parameter key=value."),
     designs: bool = typer.Option(
-        False, "--designs", help="Also compare the case's designs (with the first model)."
+        False,
+        "--designs",
+        help="Also compare the case's designs, with the models' consensus (or the one model "
+        "named).",
     ),
     seed: int = typer.Option(0, "--seed", help="Random seed."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
@@ -105,7 +98,9 @@ def run(
     """Forecast a case (never reads what happened next).
 
     Example:
-      accord cases run syria-2015-vienna -m bdm --designs
+    ```
+    accord cases run syria-2015-vienna -m bdm -m nash --designs
+    ```
 
     """
     case = library.load(name)
@@ -113,13 +108,11 @@ def run(
     fc = forecast(case.scenario, models, seed=seed)
     comparison = None
     if designs and case.designs:
-        mdl = models[0] if model != ["all"] else build_models([DEFAULT_MODEL])[0]
-        comparison = compare_designs(case.scenario, case.designs.designs, mdl, seed=seed)
+        comparison = compare_designs(
+            case.scenario, case.designs.designs, consensus_of(models), seed=seed
+        )
     if as_json:
-        data = fc.to_dict()
-        if comparison is not None:
-            data["designs"] = comparison.to_dict()
-        typer.echo(render.dumps(data))
+        typer.echo(render.dumps(records.run_record(name, fc, comparison)))
         return
     out = render.console()
     out.print(render.forecast_table(fc))
@@ -144,7 +137,7 @@ def run(
 @app.command("report")
 def report(
     case: list[str] | None = typer.Argument(None, help="Case ids (default: every case)."),
-    model: list[str] = typer.Option(["all"], "--model", "-m", help="Model name(s) or 'all'."),
+    model: list[str] = MODELS,
     draws: int = typer.Option(
         library.DEFAULT_DRAWS, "--draws", "-n", help="Draws of the deal-aware forecasts."
     ),
@@ -160,7 +153,9 @@ def report(
     close within 25%, wrong beyond.
 
     Example:
-      accord cases report -m compromise -m bdm
+    ```
+    accord cases report -m compromise -m bdm
+    ```
 
     """
     reports = (
@@ -170,25 +165,7 @@ def report(
     )
     board = library.scoreboard(reports, seed)
     if as_json:
-        typer.echo(
-            render.dumps(
-                {
-                    "cases": [
-                        {
-                            "case": r.case,
-                            "title": r.title,
-                            "date": r.date,
-                            "summary": r.outcome.summary,
-                            "verdicts": [v.to_dict() for v in r.verdicts],
-                        }
-                        for r in reports
-                    ],
-                    "scoreboard": board,
-                    "draws": draws,
-                    "seed": seed,
-                }
-            )
-        )
+        typer.echo(render.dumps(records.report_record(reports, board, draws, seed)))
         return
     out = render.console()
     mark = {"right": "[green]✓[/]", "close": "[yellow]~[/]", "wrong": "[red]✗[/]"}

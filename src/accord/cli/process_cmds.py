@@ -10,10 +10,10 @@ from rich.table import Table
 
 from accord import scenario as scenario_io
 from accord.cli import render
-from accord.forecast import build_models, parse_params
+from accord.cli.options import MODELS
+from accord.forecast import build_lead, parse_params
+from accord.process import blocs_record, declared_blocs, find_blocs, load_designs
 from accord.process import compare as compare_designs
-from accord.process import declared_blocs, find_blocs, load_designs
-from accord.process.compare import DEFAULT_MODEL
 from accord.store import save_run
 
 
@@ -26,9 +26,7 @@ def register(app: typer.Typer) -> None:
 def compare(
     scenario: Path = typer.Argument(..., help="Scenario file.", show_default=False),
     designs: Path = typer.Option(..., "--designs", "-d", help="Designs file (YAML)."),
-    model: str = typer.Option(
-        DEFAULT_MODEL, "--model", "-m", help="Model to run every design with (see docs/process.md)."
-    ),
+    model: list[str] = MODELS,
     param: list[str] = typer.Option([], "--param", "-p", help="Model parameter key=value."),
     draws: int | None = typer.Option(
         None,
@@ -51,27 +49,31 @@ def compare(
         None, "--store", help="Run store: SQLite file or SQLAlchemy URL; 'off' saves nothing."
     ),
 ) -> None:
-    """Compare process designs side by side (a baseline design is always included).
+    r"""Compare process designs side by side (a baseline design is always included).
 
-    Per design and issue: the model's forecast, P(deal), the expected outcome (the settlement
+    Every design runs with the consensus of every registered model (the median of their
+    forecasts) unless --model names one model (or several, whose consensus is taken).
+
+    Per design and issue: the forecast, P(deal), the expected outcome (the settlement
     where there is a deal, the no-deal outcome where there is none) with its 95% interval, and
     the paired difference to the baseline (marked as noise when its interval contains 0); then
     per design whether every issue settles, stability, spoiler risk and breadth. With --draws
     every design runs on the same draws (common random numbers).
 
     Examples:
-      accord compare cases/syria-2015-vienna.yaml -d cases/syria-2015-vienna.designs.yaml
-
-      accord compare cases/syria-2015-vienna.yaml -d cases/syria-2015-vienna.designs.yaml -n 1000
-
-      accord compare cases/syria-2015-vienna.yaml -d cases/syria-2015-vienna.designs.yaml -m bdm
+    ```
+    accord compare cases/syria-2015-vienna.yaml \
+      -d cases/syria-2015-vienna.designs.yaml
+    accord compare cases/syria-2015-vienna.yaml \
+      -d cases/syria-2015-vienna.designs.yaml -n 200 -m bdm -m nash
+    ```
 
     """
     if not 0 < tolerance <= 1:
         raise typer.BadParameter("must be in (0, 1]", param_hint="--tolerance")
     scn = scenario_io.load(scenario)
     design_set = load_designs(designs, scenario=scn)
-    (mdl,) = build_models([model], parse_params(param))
+    mdl = build_lead(model, parse_params(param))
     result = compare_designs(
         scn,
         design_set.designs,
@@ -108,17 +110,15 @@ def blocs(
     """Show the declared blocs with their joint weight, and the blocs found from positions.
 
     Example:
-      accord blocs cases/syria-2015-vienna.yaml --threshold 0.1
+    ```
+    accord blocs cases/syria-2015-vienna.yaml --threshold 0.1
+    ```
 
     """
     scn = scenario_io.load(scenario)
     declared, found = declared_blocs(scn), find_blocs(scn, threshold)
     if as_json:
-        typer.echo(
-            render.dumps(
-                {"declared": [b.__dict__ for b in declared], "found": [b.__dict__ for b in found]}
-            )
-        )
+        typer.echo(render.dumps(blocs_record(scn, declared, found, threshold)))
         return
     out = render.console()
     for title, items in (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 from rich.console import Console, Group
@@ -15,9 +16,9 @@ from accord.scenario.model import Anchor, Issue, Scenario
 
 
 def console(stderr: bool = False) -> Console:
-    """Return a console for tables; 120 columns when output is not a terminal."""
+    """Return a console for tables: the terminal's width, or ``$COLUMNS``, else 120 columns."""
     probe = Console(stderr=stderr)
-    width = None if probe.is_terminal else 120
+    width = None if probe.is_terminal or os.environ.get("COLUMNS", "").isdigit() else 120
     return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width, emoji=False)
 
 

@@ -7,9 +7,10 @@ from pathlib import Path
 import typer
 
 from accord.errors import AccordError
-from accord.report.build import DEFAULT_DRAWS, Options, build, build_case
-from accord.report.content import Report
-from accord.report.files import check_target, format_of, write
+from accord.forecast import DEFAULT_MODELS
+from accord.reports.build import DEFAULT_DRAWS, Options, build, build_case
+from accord.reports.content import Report
+from accord.reports.files import check_target, format_of, write
 
 SCENARIO_SUFFIXES = (".yaml", ".yml", ".csv")
 RUN_PREFIX = "r-"
@@ -30,7 +31,7 @@ def _make(target: str, options: Options, store: str | None) -> Report:
 
         return build(load(path), options, origin=f"file {path.name}")
     if target.startswith(RUN_PREFIX):
-        from accord.report.runs import build_run, load_run
+        from accord.reports.runs import build_run, load_run
 
         return build_run(load_run(target, store, options))
     if target in cases.names():
@@ -54,17 +55,18 @@ def report(
         None, "--format", "-f", help="html or md (default: from the extension, else html)."
     ),
     model: list[str] = typer.Option(
-        ["all"],
+        list(DEFAULT_MODELS),
         "--model",
         "-m",
-        help="Model name(s) or 'all'; the first is the lead model; a case's designs are "
-        "compared with 'nash' unless one model is named (ignored for a saved run).",
+        help="Model name (repeatable), or 'all' (default): the report leads with their "
+        "consensus, which also compares a case's designs (ignored for a saved run).",
     ),
     draws: int = typer.Option(
         DEFAULT_DRAWS,
         "--draws",
-        help="Random draws of the uncertain inputs: Monte Carlo with the lead model, every "
-        "model's chance of a deal and a case's design comparison (0: the coded values only).",
+        help="Random draws of the uncertain inputs behind the bottom line, the chance of a "
+        "deal and a case's design comparison (0: the coded values only; a saved run keeps "
+        "its own).",
     ),
     actor: str | None = typer.Option(
         None, "--actor", "-a", help="Show this actor's levers (an actor id)."
@@ -75,19 +77,23 @@ def report(
     ),
     charts: bool = typer.Option(True, "--charts/--no-charts", help="Draw the charts."),
 ) -> None:
-    """Write one report: will they settle, scenario, sources, forecasts, uncertainty, levers.
+    """Write one report: the bottom line first, then the analyses, the scenario in an appendix.
 
-    The report opens with the answer: per issue the chance of a deal, who blocks it, what it
-    would take and each model's expected outcome. HTML is a single self-contained file (inline
+    The report opens with the answer across models: per issue the chance of a deal and who
+    blocks it, where it ends up (the consensus: the median of the models), how sure that is
+    (95% over the inputs, the range across models), what moves it most and why; then what it
+    would take, each model's forecast, the uncertainty, levers and (for a case) the designs
+    and what happened next. HTML is a single self-contained file (inline
     CSS and SVG charts, no scripts, nothing fetched from the network); the same inputs give the
     same bytes. For a case the report adds its process designs and, when recorded, what
     happened next. Markdown (`--format md`) puts its charts as SVG files in a `NAME_files`
     folder beside it.
 
     Examples:
-      accord report syria-2015-vienna -o vienna.html --actor usa
-
-      accord report my-scenario.yaml -o report.md -m bdm -m compromise --draws 500
+    ```
+    accord report syria-2015-vienna -o vienna.html --actor usa
+    accord report my-scenario.yaml -o report.md -m bdm -m nash --draws 500
+    ```
 
     """
     if seed < 0:

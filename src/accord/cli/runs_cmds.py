@@ -13,8 +13,17 @@ from rich.table import Table
 
 from accord.cli import render
 from accord.errors import AccordError
-from accord.store import KINDS, RunDiff, RunRecord, RunStore, forecasts_of, resolve_store
+from accord.store import (
+    KINDS,
+    RunDiff,
+    RunRecord,
+    RunStore,
+    RunSummary,
+    forecasts_of,
+    resolve_store,
+)
 from accord.store.diff import Change
+from accord.store.records import export_document, list_document
 
 runs_app = typer.Typer(
     help=(
@@ -71,28 +80,47 @@ def list_runs(
     """List saved runs, newest first.
 
     Examples:
-      accord runs list
-
-      accord runs list --kind compare -n 5 --json
+    ```
+    accord runs list
+    accord runs list --kind compare -n 5 --json
+    ```
 
     """
     with open_store(store) as runs:
         found = runs.list(kind=kind, limit=limit)
         location = runs.location
     if as_json:
-        typer.echo(render.dumps([r.to_dict() for r in found]))
+        typer.echo(render.dumps(list_document(found)))
         return
     if not found:
         typer.echo(f"no saved runs in {location}")
         return
-    table = Table(title=f"Saved runs ({location})", title_justify="left")
-    for col in ("ID", "Created (UTC)", "Kind", "Model", "Seed", "Title"):
-        table.add_column(col, no_wrap=col != "Title")
+    out = render.console()
+    out.print(runs_table(found, location, out.width))
+
+
+def runs_table(found: Sequence[RunSummary], location: str, width: int = 120) -> Table:
+    """Return the table of ``runs list`` for a terminal ``width`` columns wide.
+
+    An id is what ``runs show`` and ``runs diff`` take, so it is never cut or folded: its column
+    is as wide as the longest id, and the model and title columns wrap to fit. Under 100 columns
+    the creation time is left out (the id starts with it: ``r-YYYYMMDD-HHMMSS-...``).
+    """
+    table = Table(title=f"Saved runs ({escape(location)})", title_justify="left")
+    widest = max((len(r.id) for r in found), default=2)
+    table.add_column("ID", no_wrap=True, min_width=widest)
+    wide = width >= 100
+    if wide:
+        table.add_column("Created (UTC)", no_wrap=True, min_width=19)
+    table.add_column("Kind", no_wrap=True)
+    table.add_column("Model", overflow="fold")
+    table.add_column("Seed", no_wrap=True, justify="right")
+    table.add_column("Title", overflow="fold")
     for r in found:
         seed = "-" if r.seed is None else str(r.seed)
-        when = r.created_at.strftime("%Y-%m-%d %H:%M:%S")
-        table.add_row(r.id, when, r.kind, escape(r.model), seed, escape(r.title))
-    render.console().print(table)
+        when = [r.created_at.strftime("%Y-%m-%d %H:%M:%S")] if wide else []
+        table.add_row(r.id, *when, r.kind, escape(r.model), seed, escape(r.title))
+    return table
 
 
 def _inputs_summary(inputs: Mapping[str, Any]) -> str:
@@ -133,19 +161,23 @@ def _forecast_table(rec: RunRecord) -> Table | None:
 @runs_app.command("show")
 def show(
     run_id: str = typer.Argument(..., metavar="ID", help="The run's id (see `accord runs list`)."),
-    as_json: bool = typer.Option(False, "--json", help="Print the whole record as JSON."),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print the whole record as JSON (what `runs export` writes)."
+    ),
     store: str | None = typer.Option(None, "--store", help=STORE_HELP),
 ) -> None:
     """Show one saved run: what went in, with which parameters and seed, and its forecasts.
 
     Example:
-      accord runs show r-20250301-101500-3fa2c1
+    ```
+    accord runs show r-20250301-101500-3fa2c1
+    ```
 
     """
     with open_store(store) as runs:
         rec = runs.get(run_id)
     if as_json:
-        typer.echo(render.dumps(rec.to_dict()))
+        typer.echo(render.dumps(export_document(rec)))
         return
     facts = {
         "kind": rec.kind,
@@ -212,7 +244,9 @@ def diff(
     """Show what differs between two saved runs: inputs, parameters and forecasts.
 
     Example:
-      accord runs diff r-20250301-101500-3fa2c1 r-20250301-101733-09be4d
+    ```
+    accord runs diff r-20250301-101500-3fa2c1 r-20250301-101733-09be4d
+    ```
 
     """
     with open_store(store) as runs:
@@ -232,7 +266,9 @@ def export(
     """Export one saved run, in full, as a JSON file (written atomically).
 
     Example:
-      accord runs export r-20250301-101500-3fa2c1 -o vienna-bdm.json
+    ```
+    accord runs export r-20250301-101500-3fa2c1 -o vienna-bdm.json
+    ```
 
     """
     with open_store(store) as runs:

@@ -7,9 +7,13 @@ from pathlib import Path
 import typer
 
 from accord import scenario as scenario_io
+from accord.analysis.bottom_line import DEFAULT_DRAWS, bottom_line
 from accord.cli import render
+from accord.cli.options import MODELS
+from accord.errors import ScenarioWarning
 from accord.forecast import build_models, forecast, parse_params
 from accord.models import registry
+from accord.scenario.check import check
 from accord.store import save_run
 
 
@@ -24,9 +28,7 @@ def run(
     scenario: Path = typer.Argument(
         ..., help="Scenario file: YAML, or a CSV layout.", show_default=False
     ),
-    model: list[str] = typer.Option(
-        ["all"], "--model", "-m", help="Model name (repeatable), or 'all'. See `accord models`."
-    ),
+    model: list[str] = MODELS,
     rounds: int | None = typer.Option(
         None, "--rounds", "-r", help="Most rounds for iterative models (bdm, smp)."
     ),
@@ -44,61 +46,67 @@ def run(
     deal: bool = typer.Option(
         False,
         "--deal",
-        help="Will they settle? P(deal), blockers, concessions and the expected outcome.",
+        help="Also the details of the deal analysis: zones, each model's expected outcome, "
+        "what it would take.",
     ),
     draws: int = typer.Option(
-        1000, "--draws", "-n", help="With --deal: random draws of the uncertain inputs."
+        DEFAULT_DRAWS,
+        "--draws",
+        "-n",
+        help="Random draws of the uncertain inputs behind the bottom line (0: coded values only).",
     ),
     linked: bool = typer.Option(
-        False, "--linked", help="With --deal: all issues as one package (default: one by one)."
+        False, "--linked", help="Bargain all issues as one package (default: one by one)."
     ),
     spread: float | None = typer.Option(
-        None, "--spread", help="With --deal: give unranged inputs a range of ± this x scale."
+        None, "--spread", help="Give unranged inputs a range of ± this x scale (e.g. 0.1)."
     ),
 ) -> None:
-    """Forecast a scenario with one or more models.
+    """Forecast a scenario: the bottom line across models first, then each model's forecast.
 
-    With --deal, also whether the negotiation settles at all: every model runs on the same
-    random draws of the uncertain inputs (outside options included), and the agreement analysis
-    says in how many of them a zone of agreement exists, who blocks it and what it would take;
-    each model's forecast becomes P(deal) x settlement + (1 - P(deal)) x no-deal outcome.
+    The bottom line answers, per issue: will they settle (P(deal) over random draws of the
+    uncertain inputs, outside options included, and who blocks), where it ends up (the
+    consensus: the median of the models' forecasts, made deal-aware), how sure that is (95%
+    interval over the inputs, and the range across models), what moves it most (each input at
+    either end of its range) and why (the agreement analysis and the models' own logs).
+    Every registered model runs unless --model names some.
 
     Examples:
-      accord run cases/syria-2015-vienna.yaml
-
-      accord run cases/syria-2015-vienna.yaml --deal --draws 2000
-
-      accord run cases/syria-2015-vienna.yaml -m bdm -r 8 -p variant=scholz --json
+    ```
+    accord run cases/syria-2015-vienna.yaml
+    accord run cases/syria-2015-vienna.yaml --deal --draws 2000
+    accord run cases/syria-2015-vienna.yaml -m bdm -m nash --json
+    ```
 
     """
     scn = scenario_io.load(scenario)
     chosen = build_models(model, parse_params(param), rounds)
     fc = forecast(scn, chosen, seed=seed)
     record = fc.to_dict()
-    deal_result = None
+    bl = bottom_line(
+        scn,
+        chosen,
+        draws=draws,
+        seed=seed,
+        spread=spread,
+        tracks=[scn.issue_ids] if linked else None,
+    )
+    record["bottom_line"] = bl.to_dict()
     if deal:
-        from accord.analysis.deal import deal_forecast
-
-        deal_result = deal_forecast(
-            scn,
-            chosen,
-            draws=draws,
-            seed=seed,
-            tracks=[scn.issue_ids] if linked else None,
-            spread=spread,
-        )
-        record["deal"] = deal_result.to_dict()
+        record["deal"] = bl.deal.to_dict()
     render.saved(save_run("run", record, scenario=scn, seed=seed, store=store))
     if as_json:
         typer.echo(render.dumps(record))
         return
+    from accord.cli.bottom_render import bottom_line_view
+
     out = render.console()
-    if deal_result is not None:
+    out.print(bottom_line_view(bl))
+    out.print(render.forecast_table(fc))
+    if deal:
         from accord.cli.deal_render import deal_view
 
-        out.print(deal_view(deal_result))
-        return
-    out.print(render.forecast_table(fc))
+        out.print(deal_view(bl.deal))
     if positions:
         for k in range(len(scn.issues)):
             out.print(render.positions_table(fc, k))
@@ -110,25 +118,42 @@ def models(
     """List the registered models with one-line descriptions.
 
     Example:
-      accord models --json
+    ```
+    accord models --json
+    ```
 
     """
-    infos = registry.list_models()
     if as_json:
-        typer.echo(render.dumps([info.__dict__ for info in infos]))
+        typer.echo(render.dumps(registry.catalogue()))
         return
-    render.console().print(render.models_table(infos))
+    render.console().print(render.models_table(registry.list_models()))
 
 
 def validate(
     scenario: Path = typer.Argument(..., help="Scenario file to check.", show_default=False),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print the verdict as JSON (problems, warnings, summary)."
+    ),
 ) -> None:
     """Check a scenario file and report the first problem, with its line or row.
 
-    Exit code 0 when valid, 2 when not.
+    Exit code 0 when valid, 2 when not. Values that are valid but look mistaken (a salience
+    written on 0-1 in a file on 0-100) get a warning, which does not change the exit code.
 
-    Example:
-      accord validate cases/syria-2015-vienna.yaml
+    Examples:
+    ```
+    accord validate cases/syria-2015-vienna.yaml
+    accord validate my-scenario.yaml --json
+    ```
 
     """
-    typer.echo(render.scenario_summary(scenario_io.load(scenario)))
+    if not as_json:
+        typer.echo(render.scenario_summary(scenario_io.load(scenario)))
+        return
+    verdict = check(scenario)
+    for w in verdict.warnings:
+        line = ScenarioWarning(w.message, source=verdict.file, where=w.where).one_line()
+        typer.echo(f"warning: {line}", err=True)
+    typer.echo(render.dumps(verdict.to_dict()))
+    if not verdict.valid:
+        raise typer.Exit(2)

@@ -6,6 +6,7 @@ import contextlib
 import functools
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console, Group
@@ -28,8 +29,9 @@ from accord.analysis.parallel import DaskRunner, check_workers, dask_client
 from accord.analysis.sampling import check_correlation
 from accord.atomic import write_atomic
 from accord.cli import render
+from accord.cli.options import MODELS
 from accord.errors import AccordError
-from accord.forecast import build_models, parse_params
+from accord.forecast import build_lead, parse_params
 from accord.store import save_run
 
 BAR_WIDTH = 40
@@ -42,7 +44,7 @@ def register(app: typer.Typer) -> None:
 
 def mc(
     scenario: Path = typer.Argument(..., help="Scenario file (YAML or CSV).", show_default=False),
-    model: str = typer.Option("bdm", "--model", "-m", help="Model name. See `accord models`."),
+    model: list[str] = MODELS,
     draws: int = typer.Option(1000, "--draws", "-n", help="Number of random draws."),
     seed: int = typer.Option(0, "--seed", help="Random seed: the same seed, the same numbers."),
     workers: int | None = typer.Option(
@@ -80,22 +82,26 @@ def mc(
         None, "--store", help="Run store: SQLite file or SQLAlchemy URL; 'off' saves nothing."
     ),
 ) -> None:
-    """Forecast the distribution of outcomes over random draws of the uncertain inputs.
+    r"""Forecast the distribution of outcomes over random draws of the uncertain inputs.
 
     Every capability, position and salience with a range in the scenario is drawn from its
-    distribution (uniform, triangular or pert); --spread gives the others a range too.
+    distribution (uniform, triangular or pert); --spread gives the others a range too. By
+    default every model runs on every draw and the forecast is their consensus (the median);
+    --model names one model (or several, whose consensus is taken).
 
     With --deal every draw also gets the agreement analysis: P(deal), where they settle if they
     settle, the deal-aware outcome (settlement or no-deal outcome) and who blocks.
 
     Examples:
-      accord mc cases/syria-2015-vienna.yaml --model bdm --draws 10000 --seed 7
-
-      accord mc cases/syria-2015-vienna.yaml --model nash --deal
-
-      accord mc cases/syria-2015-vienna.yaml -n 100000 --workers 4 --bloc-correlation 0.5
-
-      accord mc my.yaml --spread 0.1 --scheduler tcp://10.0.0.5:8786 --json -o mc.json
+    ```
+    accord mc cases/syria-2015-vienna.yaml --draws 2000 --seed 7
+    accord mc cases/syria-2015-vienna.yaml --model bdm --draws 10000
+    accord mc cases/syria-2015-vienna.yaml --model nash --deal
+    accord mc cases/syria-2015-vienna.yaml -n 100000 --workers 4 \
+      --bloc-correlation 0.5
+    accord mc my.yaml --spread 0.1 --scheduler tcp://10.0.0.5:8786 --json \
+      -o mc.json
+    ```
 
     """
     # Check everything cheap before loading, starting workers or computing.
@@ -105,7 +111,7 @@ def mc(
     if output is not None:
         check_writable(output)
     scn = scenario_io.load(scenario)
-    chosen = build_models([model], parse_params(param), rounds)[0]
+    chosen = build_lead(model, parse_params(param), rounds)
     n_inputs = len(uncertain_inputs(scn, spread))
     with progress_bar(draws, f"mc {chosen.name}", quiet) as advance:
         run = functools.partial(
@@ -161,7 +167,8 @@ def summary_view(result: MonteCarloResult, n_inputs: int, where: str) -> Group:
     p = result.provenance
     parts: list[Text | Table] = [
         Text.from_markup(
-            f"[bold]{result.title}[/]\n[dim]{p.model}, {p.draws:,} draws, seed {p.seed}, "
+            f"[bold]{result.title}[/]\n[dim]{model_words(p.model, p.params)}, {p.draws:,} "
+            f"draws, seed {p.seed}, "
             f"{n_inputs} uncertain inputs, bloc correlation {p.bloc_correlation:g}, "
             f"chunks of {p.chunk:,} ({where})[/]"
         )
@@ -172,6 +179,12 @@ def summary_view(result: MonteCarloResult, n_inputs: int, where: str) -> Group:
         if summary.issue in deals:
             parts.append(deal_line(deals[summary.issue]))
     return Group(*parts)
+
+
+def model_words(model: str, params: dict[str, Any]) -> str:
+    """Return 'bdm', or 'the consensus of 8 models (median)' for the consensus."""
+    members = params.get("models") if model == "consensus" else None
+    return f"the consensus of {len(members)} models (median)" if members else model
 
 
 def deal_line(d: IssueDealSummary) -> Text:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import ipaddress
+import socket
 
 import typer
 
@@ -25,6 +27,47 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def _bind_error(host: str, port: int) -> OSError | None:
+    """Return why ``(host, port)`` cannot be listened on now, or None when it can.
+
+    The probe binds the way uvicorn does (``SO_REUSEADDR``, so a port left in TIME_WAIT by a
+    server that just stopped counts as free) and lets go at once.
+    """
+    try:
+        infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        return exc
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            return exc
+    return None
+
+
+def check_port(host: str, port: int, tries: int = 20) -> None:
+    """Raise a one-line :class:`AccordError` when the server could not listen on ``host:port``.
+
+    A port in use gets a hint: the next free port above it (of the next ``tries``).
+    """
+    if port == 0:  # any free port: the system picks one
+        return
+    problem = _bind_error(host, port)
+    if problem is None:
+        return
+    if problem.errno == errno.EADDRINUSE:
+        free = next(
+            (p for p in range(port + 1, min(port + tries, 65535) + 1) if not _bind_error(host, p)),
+            None,
+        )
+        hint = f"try --port {free}" if free is not None else "try another --port"
+        raise AccordError(f"port {port} is in use; {hint}")
+    reason = problem.strerror or str(problem)
+    raise AccordError(f"cannot listen on {host} port {port}: {reason}")
 
 
 def run_server(
@@ -53,6 +96,7 @@ def run_server(
     limit = DEFAULT_MAX_UPLOAD if max_upload_bytes is None else max_upload_bytes
     if limit < 1:
         raise AccordError(f"--max-upload-kb must be at least 1, got {limit / 1024:g}")
+    check_port(host, port)
     local = is_loopback(host)
     app = create_app(store, limit, allowed_hosts=(*LOOPBACK_HOSTS, host) if local else None)
     uvicorn.run(
@@ -87,9 +131,10 @@ def serve(
     login: keep it on 127.0.0.1 unless every machine that can reach the port may use it.
 
     Examples:
-      accord serve
-
-      accord serve --port 8080 --store runs.db
+    ```
+    accord serve
+    accord serve --port 8080 --store runs.db
+    ```
 
     """
     if not is_loopback(host):

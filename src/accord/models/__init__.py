@@ -14,9 +14,12 @@ from accord.models import (  # noqa: F401  (importing a model module registers i
     smp,
 )
 from accord.models.base import Event, Model, Params, PerIssueModel, Provenance, Result
+from accord.models.consensus import Consensus, ConsensusResult, consensus_of
 from accord.models.registry import ModelInfo, get, list_models, model_class, names, register
 
 __all__ = [
+    "Consensus",
+    "ConsensusResult",
     "Event",
     "Model",
     "ModelInfo",
@@ -24,6 +27,7 @@ __all__ = [
     "PerIssueModel",
     "Provenance",
     "Result",
+    "consensus_of",
     "get",
     "list_models",
     "model_class",

@@ -11,11 +11,12 @@ Models never read files, print or plot.
 
 from __future__ import annotations
 
+import inspect
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -23,8 +24,12 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from accord import __version__
 from accord.errors import AccordError
+from accord.formatting import per_issue
 from accord.scenario.arrays import ScenarioArrays
 from accord.scenario.model import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FloatArray = NDArray[np.float64]
 DEFAULT_SEED = 0
@@ -139,10 +144,46 @@ class Result:
     diagnostics: Mapping[str, Any]
     provenance: Provenance
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # A dataclass subclass (ConsensusResult) would get a generated repr that prints every
+        # array; giving it this short one first keeps the decorator from writing its own.
+        super().__init_subclass__(**kwargs)
+        if "__repr__" not in cls.__dict__:
+            cls.__repr__ = Result.__repr__  # type: ignore[method-assign]
+
+    def __repr__(self) -> str:
+        what = "forecast" if self.n_draws == 1 else "first_draw"
+        members = tuple(getattr(self, "members", ()))
+        with_members = f", members={tuple(r.model for r in members)!r}" if members else ""
+        return (
+            f"{type(self).__name__}(model={self.model!r}, draws={self.n_draws}, "
+            f"issues={len(self.issue_ids)}{with_members}, "
+            f"{what}={per_issue(self.issue_ids, self.forecast[0])})"
+        )
+
     @property
     def n_draws(self) -> int:
         """Return the number of draws."""
         return int(self.forecast.shape[0])
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return a tidy table: one row per draw and issue.
+
+        Columns: ``draw``, ``issue``, ``forecast``, ``rounds``, ``converged``, ``model``.
+        """
+        import pandas as pd
+
+        d, k = self.forecast.shape
+        return pd.DataFrame(
+            {
+                "draw": np.repeat(np.arange(d), k),
+                "issue": np.tile(np.array(self.issue_ids, dtype=object), d),
+                "forecast": self.forecast.reshape(-1),
+                "rounds": self.rounds.reshape(-1),
+                "converged": self.converged.reshape(-1),
+                "model": self.model,
+            }
+        )
 
     @property
     def final_positions(self) -> FloatArray:
@@ -242,6 +283,41 @@ def make_rng(rng: int | np.random.Generator | None) -> tuple[np.random.Generator
     return np.random.default_rng(seed), seed
 
 
+def parameters_signature(parameters: type[Params]) -> inspect.Signature:
+    """Return the signature of a model built from ``parameters``: keyword-only, with defaults."""
+    return inspect.Signature(
+        [
+            inspect.Parameter(
+                name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=info.get_default(call_default_factory=True),
+                annotation=info.annotation,
+            )
+            for name, info in parameters.model_fields.items()
+        ]
+    )
+
+
+def with_parameters_doc(doc: str | None, parameters: type[Params]) -> str:
+    """Return a model's docstring followed by its parameters: name, default and description.
+
+    The descriptions are the parameters class's docstring (past its first line) and each
+    field's ``description``.
+    """
+    fields = parameters.model_fields
+    if not fields:
+        return doc or ""
+    lines = ["", "", f"Parameters (keyword arguments, checked by ``{parameters.__name__}``):", ""]
+    for name, info in fields.items():
+        default = info.get_default(call_default_factory=True)
+        text = f" -- {info.description}" if info.description else ""
+        lines.append(f"- ``{name}`` = ``{default!r}``{text}")
+    own = inspect.cleandoc(parameters.__doc__ or "").partition("\n")[2].strip()
+    if own and own != inspect.cleandoc(Params.__doc__ or ""):
+        lines += ["", own]
+    return inspect.cleandoc(doc or "") + "\n".join(lines)
+
+
 class Model(ABC):
     """A bargaining model. Subclasses set the class attributes and implement :meth:`_run`."""
 
@@ -259,6 +335,13 @@ class Model(ABC):
     wherever its position (checked for every model by the shared model tests). A joint model
     needs it to see issues that involve different actors as one problem (the DEU backtest)."""
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # The parameters are keyword arguments validated by ``cls.Parameters``: show them in
+        # ``inspect.signature(cls)`` and ``help(cls)`` as if ``__init__`` declared them.
+        super().__init_subclass__(**kwargs)
+        setattr(cls, "__signature__", parameters_signature(cls.Parameters))  # noqa: B010
+        cls.__doc__ = with_parameters_doc(cls.__doc__, cls.Parameters)
+
     def __init__(self, **params: Any) -> None:
         try:
             self.params = self.Parameters(**params)
@@ -272,6 +355,11 @@ class Model(ABC):
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.params.model_dump().items())
         return f"{type(self).__name__}({args})"
+
+    @property
+    def member_names(self) -> tuple[str, ...]:
+        """Return the models behind this one's forecast: itself (a consensus: its members)."""
+        return (self.name,)
 
     def run(
         self, data: Scenario | ScenarioArrays, rng: int | np.random.Generator | None = None

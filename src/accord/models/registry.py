@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any, TypeVar
 
 from accord.errors import AccordError
 from accord.models.base import Model
+
+FORMAT_VERSION = 1
+"""Version of the JSON layout of :func:`catalogue` (``accord models --json``; schema in
+``docs/json/``)."""
 
 _REGISTRY: dict[str, type[Model]] = {}
 M = TypeVar("M", bound=type[Model])
@@ -63,3 +67,8 @@ def list_models() -> list[ModelInfo]:
         defaults = cls.Parameters().model_dump(mode="json")
         out.append(ModelInfo(name, cls.summary, cls.reference, cls.joint, defaults))
     return out
+
+
+def catalogue() -> dict[str, Any]:
+    """Return the registered models with their descriptions and default parameters (JSON-ready)."""
+    return {"format_version": FORMAT_VERSION, "models": [asdict(i) for i in list_models()]}

@@ -1,6 +1,6 @@
 """Process designs: who negotiates where, in what order, on which linked issues; what-ifs."""
 
-from accord.process.coalitions import Bloc, declared_blocs, find_blocs
+from accord.process.coalitions import Bloc, blocs_record, declared_blocs, find_blocs
 from accord.process.compare import Comparison, compare
 from accord.process.design import BASELINE, Design, DesignSet, Forum, Shock, Stage
 from accord.process.files import load_designs, loads_designs
@@ -18,6 +18,7 @@ __all__ = [
     "Measures",
     "Shock",
     "Stage",
+    "blocs_record",
     "compare",
     "declared_blocs",
     "find_blocs",

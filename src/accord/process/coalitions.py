@@ -7,7 +7,9 @@ is where it stands when it acts as one (see :mod:`accord.process.runner`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 
@@ -97,3 +99,21 @@ def find_blocs(scenario: Scenario, threshold: float = 0.15) -> list[Bloc]:
         Bloc(f"found-{k + 1}", b.members, b.capability, b.share, b.position, b.spread)
         for k, b in enumerate(found)
     ]
+
+
+BLOCS_FORMAT_VERSION = 1
+"""Version of the JSON layout of :func:`blocs_record` (``accord blocs --json``; schema in
+``docs/json/``)."""
+
+
+def blocs_record(
+    scenario: Scenario, declared: Sequence[Bloc], found: Sequence[Bloc], threshold: float
+) -> dict[str, Any]:
+    """Return the declared and the found blocs as a JSON-ready record."""
+    return {
+        "format_version": BLOCS_FORMAT_VERSION,
+        "scenario": {"title": scenario.title, "hash": scenario.content_hash()},
+        "threshold": threshold,
+        "declared": [asdict(b) for b in declared],
+        "found": [asdict(b) for b in found],
+    }

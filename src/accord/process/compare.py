@@ -27,12 +27,16 @@ import pandas as pd
 from accord.analysis.inputs import apply_values, uncertain_inputs
 from accord.analysis.sampling import check_correlation, draw_block_range
 from accord.errors import AccordError
+from accord.formatting import short_title
 from accord.models.base import Model
 from accord.process.design import BASELINE, Design, check_against
 from accord.process.measures import Measures, measure
 from accord.process.runner import DesignRun, reentry_forecast, run_design
 from accord.scenario.model import Scenario, ScenarioProblem
 
+FORMAT_VERSION = 1
+"""Version of the JSON layout of :meth:`Comparison.to_dict` (``accord compare --json``; schema
+in ``docs/json/``)."""
 OVERALL = "all"
 DEFAULT_MODEL = "nash"
 """The model ``accord compare`` uses unless told otherwise: it responds to every part of a design.
@@ -89,7 +93,7 @@ def warnings_for(run: DesignRun, baseline: DesignRun, model: Model) -> list[str]
     out: list[str] = []
     if design.id == baseline.design.id:
         return out
-    if design.tracks is not None and not type(model).joint:
+    if design.tracks is not None and not model.joint:
         out.append(
             f"'{model.name}' forecasts each issue on its own, so tracks cannot change its "
             "forecast (they still decide which issues the agreement takes as one package)"
@@ -105,7 +109,7 @@ def warnings_for(run: DesignRun, baseline: DesignRun, model: Model) -> list[str]
         and all(st.agenda is None for st in design.stages)
         and all(design.outside_weight_of(k) == 0 for k in range(len(design.stages)))
     )
-    if staged and plain_end and getattr(type(model), "aggregation_consistent", False):
+    if staged and plain_end and model.aggregation_consistent:
         out.append(
             f"staging cannot change '{model.name}': it pools positions linearly, and a weighted "
             "mean of weighted means is the weighted mean when everyone sits at the last table"
@@ -132,8 +136,30 @@ class Comparison:
     warnings: tuple[tuple[str, str], ...] = field(default=())
     """(design id, message) for designs that cannot change the model's result."""
 
+    def __repr__(self) -> str:
+        return (
+            f"Comparison({short_title(self.scenario.title)!r}, model={self.model.name!r}, "
+            f"designs={len(self.runs)}, issues={len(self.scenario.issues)}, "
+            f"draws={self.draws}, warnings={len(self.warnings)})"
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the tidy table of the comparison (the same as :meth:`table`).
+
+        One row per design and issue, plus an overall row per design (issue ``all``); columns
+        as :meth:`table` documents them. Named like every result's ``to_frame``.
+        """
+        return self.table()
+
     def table(self) -> pd.DataFrame:
-        """Return one row per design and issue, plus an overall row per design (issue 'all')."""
+        """Return one row per design and issue, plus an overall row per design (issue 'all').
+
+        Columns: ``design``, ``design_name``, ``issue``, ``forecast``, ``p_deal``,
+        ``settlement``, ``expected`` (with ``expected_low``/``expected_high``), ``delta`` to the
+        baseline (with ``delta_low``/``delta_high``/``delta_noise``), ``p_deal_delta`` (with its
+        interval and ``p_deal_noise``), ``rounds``, ``breadth``, ``spoiler_risk``, ``stable``,
+        ``stability_shift``, ``mean_utility``: means over the draws.
+        """
         rows: list[dict[str, Any]] = []
         cap = self.runs[0].initial.capability
         weights = cap / cap.sum(axis=1, keepdims=True)
@@ -243,8 +269,10 @@ class Comparison:
         """Return a JSON-ready record (tables as lists of rows)."""
         table = self.table().astype(object).where(self.table().notna(), None)
         return {
+            "format_version": FORMAT_VERSION,
             "scenario": {"title": self.scenario.title, "hash": self.scenario.content_hash()},
             "model": self.model.name,
+            "models": list(self.model.member_names),
             "params": self.model.params.model_dump(mode="json"),
             "tolerance": self.tolerance,
             "draws": self.draws,

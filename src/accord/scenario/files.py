@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import stat
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
@@ -28,6 +29,7 @@ from accord.scenario.io_csv import (
 from accord.scenario.io_ktab import dump_ktab, parse_ktab
 from accord.scenario.io_ktab import sniff as sniff_ktab
 from accord.scenario.io_yaml import dump_yaml, parse_yaml
+from accord.scenario.lint import salience_warnings
 from accord.scenario.model import Scenario
 from accord.scenario.validate import RawScenario, build
 
@@ -186,6 +188,11 @@ def loads(
     AccordError
         For any problem with the text, naming the source, the place and the problem.
 
+    Warns
+    -----
+    ScenarioWarning
+        For values that are valid but probably mistaken (see :mod:`accord.scenario.lint`).
+
     """
     if not text.strip():
         raise AccordError("file is empty", source=source)
@@ -198,7 +205,10 @@ def loads(
             f"text is larger than the limit of {MAX_BYTES // (1024 * 1024)} MB", source=source
         )
     text = text.removeprefix("\ufeff")
-    return build(parse(text, format, source, scale=scale), source)
+    raw = parse(text, format, source, scale=scale)
+    for warning in salience_warnings(raw, source):
+        warnings.warn(warning, stacklevel=3)
+    return build(raw, source)
 
 
 def load(path: str | Path, *, format: str | None = None, scale: ScaleArg = None) -> Scenario:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
 import io
 import re
 from collections.abc import Iterable, Sequence
@@ -61,6 +62,7 @@ class _Meta:
     date: dt.date | None = None
     description: str | None = None
     salience_scale: int | None = None
+    salience_scale_row: int | None = None
     issue_names: dict[str, tuple[int, str]] = field(default_factory=dict)
     scales: dict[str | None, tuple[int, Scale]] = field(default_factory=dict)
     agreement: dict[str, dict[str | None, tuple[int, Any]]] = field(default_factory=dict)
@@ -119,6 +121,7 @@ def _directive(meta: _Meta, row: int, match: re.Match[str], source: SourceName) 
         if value not in ("1", "100"):
             raise fail(f"'# salience_scale:' must be 1 or 100, got {value!r}")
         meta.salience_scale = int(value)
+        meta.salience_scale_row = row
     elif key == "issue":
         if target is None:
             raise fail("write '# issue <id>: <name>'")
@@ -249,6 +252,27 @@ _STANCE_COLUMNS = (
 )
 
 
+_WIDE_SUFFIXES = (
+    "position",
+    "salience",
+    "position_low",
+    "position_high",
+    "salience_low",
+    "salience_high",
+    "reservation",
+    "reservation_low",
+    "reservation_high",
+)
+_WIDE_FIXED = ("Actor", "Capability", "Name", "Bloc", "Source", "CapabilityLow", "CapabilityHigh")
+
+
+def _did_you_mean(key: str, names: Sequence[str], prefix: str = "") -> str:
+    """Return ``"; did you mean 'Position'?"`` for the known column nearest to ``key``, or ''."""
+    by_key = {_key(n): n for n in names}
+    close = difflib.get_close_matches(key, list(by_key), n=1, cutoff=0.6)
+    return f"; did you mean '{prefix}{by_key[close[0]]}'?" if close else ""
+
+
 @dataclass
 class _IssueColumns:
     id: str
@@ -312,8 +336,14 @@ def _one_issue_columns(
         elif key in _STANCE_COLUMNS:
             stance[key] = col
         else:
+            prefix, dot, suffix = name.rpartition(".")
+            hint = (  # 'assad.positon': a wide table's column, mistyped (so not sniffed as wide)
+                _did_you_mean(_key(suffix), _WIDE_SUFFIXES, prefix=f"{prefix}.")
+                if dot and prefix.strip()
+                else _did_you_mean(key, allowed.split(", "))
+            )
             raise AccordError(
-                f"unknown column '{name}' (known columns: {allowed})",
+                f"unknown column '{name}'{hint} (known columns: {allowed})",
                 source=source,
                 where=f"row {table.header_row}",
             )
@@ -345,8 +375,13 @@ def _wide_columns(table: _Table, source: SourceName) -> tuple[dict[str, int], li
         prefix, dot, suffix = name.rpartition(".")
         field_name = _key(suffix)
         if not dot or not prefix.strip() or field_name not in _STANCE_COLUMNS:
+            hint = (
+                _did_you_mean(field_name, _WIDE_SUFFIXES, prefix=f"{prefix}.")
+                if dot and prefix.strip()
+                else _did_you_mean(key, _WIDE_FIXED)
+            )
             raise AccordError(
-                f"unknown column '{name}' (per-issue columns are <issue>.position, "
+                f"unknown column '{name}'{hint} (per-issue columns are <issue>.position, "
                 "<issue>.salience and optionally <issue>.position_low/_high, "
                 "<issue>.salience_low/_high, <issue>.reservation, "
                 "<issue>.reservation_low/_high; other columns: Actor, Capability, Name, Bloc, "
@@ -611,6 +646,7 @@ def _build(
         data["description"] = table.meta.description
     if table.meta.salience_scale is not None:
         data["salience_scale"] = table.meta.salience_scale
+        places.add(("salience_scale",), f"row {table.meta.salience_scale_row}")
     return RawScenario(data, places)
 
 

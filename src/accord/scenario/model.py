@@ -460,6 +460,17 @@ class Scenario(_Frozen):
                 )
         return self
 
+    def __repr__(self) -> str:
+        from accord.formatting import short_title
+
+        when = f", {self.date.isoformat()}" if self.date else ""
+        return (
+            f"Scenario({short_title(self.title)!r}{when}, {len(self.actors)} actors × "
+            f"{len(self.issues)} issues, hash {self.content_hash()[:12]})"
+        )
+
+    __str__ = __repr__
+
     # ------------------------------------------------------------------ lookups
     @cached_property
     def actor_ids(self) -> tuple[str, ...]:

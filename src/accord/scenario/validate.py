@@ -9,10 +9,11 @@ mapping (``("stances", 3, "salience")``) to where it came from in the file (``"l
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 
@@ -62,7 +63,46 @@ def _describe(loc: Loc, data: dict[str, Any]) -> str:
     return out
 
 
-def _message(err: Any) -> tuple[Loc, str]:
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    """Return the pydantic model an annotation holds (through Optional, tuple[X, ...], list)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_of(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def keys_at(model: type[BaseModel], loc: Loc) -> list[str]:
+    """Return the keys the mapping at ``loc`` inside a ``model`` may have ([] when unknown)."""
+    current: type[BaseModel] | None = model
+    for part in loc:
+        if isinstance(part, int):
+            continue  # an item of a list: the list's element model
+        field_info = current.model_fields.get(part) if current is not None else None
+        current = _model_of(field_info.annotation) if field_info is not None else None
+        if current is None:
+            return []
+    return list(current.model_fields) if current is not None else []
+
+
+def _unknown_key(loc: Loc, model: type[BaseModel]) -> str:
+    key = str(loc[-1]) if loc else "?"
+    close = difflib.get_close_matches(key, keys_at(model, loc[:-1]), n=1, cutoff=0.6)
+    return f"unknown key '{key}'" + (f"; did you mean '{close[0]}'?" if close else "")
+
+
+def first_error(errors: list[Any]) -> Any:
+    """Return the pydantic error to report first: an unknown key, else the first error.
+
+    A mistyped key (``positon``) makes two errors, the unknown key and the field it was meant
+    for, missing; the unknown key, with the closest valid key, is what explains both.
+    """
+    return next((e for e in errors if e.get("type") == "extra_forbidden"), errors[0])
+
+
+def _message(err: Any, model: type[BaseModel] = Scenario) -> tuple[Loc, str]:
     """Return the (path, message) of one pydantic error, unwrapping :class:`ScenarioProblem`."""
     loc: Loc = tuple(
         p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))
@@ -76,7 +116,7 @@ def _message(err: Any) -> tuple[Loc, str]:
     if kind == "missing":
         msg = "required field is missing"
     elif kind == "extra_forbidden":
-        msg = f"unknown field '{loc[-1]}'" if loc else "unknown field"
+        msg = _unknown_key(loc, model)
     elif kind in ("float_parsing", "float_type", "int_parsing", "int_type"):
         msg = f"expected a number, got {value!r}"
     elif kind == "string_pattern_mismatch":
@@ -96,7 +136,7 @@ def build(raw: RawScenario, source: str | Path | None = None) -> Scenario:
     except ScenarioProblem as problem:  # raised by a before-validator, outside pydantic's wrapping
         loc, msg = problem.loc, problem.message
     except ValidationError as exc:
-        loc, msg = _message(exc.errors()[0])
+        loc, msg = _message(first_error(exc.errors()))
     where = raw.locate(loc)
     path = _describe(loc, raw.data)
     where = f"{where} ({path})" if where and path else (where or path or None)
@@ -126,6 +166,6 @@ def validate_located(
     except ScenarioProblem as problem:
         loc, msg = problem.loc, problem.message
     except ValidationError as exc:
-        loc, msg = _message(exc.errors()[0])
+        loc, msg = _message(first_error(exc.errors()), model)
     where = f"{locate(loc)} ({dotted(loc)})" if loc else None
     raise AccordError(msg, source=source, where=where) from None

@@ -21,6 +21,11 @@ TOLERANCE = 1e-9
 """Forecasts closer than this are equal (records already round to 10 decimals)."""
 
 
+FORMAT_VERSION = 1
+"""Version of the JSON layout of :meth:`RunDiff.to_dict` (``accord runs diff --json``; schema in
+``docs/json/``)."""
+
+
 @dataclass(frozen=True)
 class Change:
     """One difference at ``path``: ``status`` is ``changed``, ``added`` or ``removed``."""
@@ -81,6 +86,7 @@ class RunDiff:
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
         return {
+            "format_version": FORMAT_VERSION,
             "a": self.a,
             "b": self.b,
             "same": self.same,

@@ -221,6 +221,14 @@ class RunRecord(RunSummary):
 
 EXPORT_FORMAT = "accord-run"
 EXPORT_VERSION = 1
+"""Version of :func:`export_document` (``accord runs export`` and ``accord runs show --json``)."""
+LIST_FORMAT_VERSION = 1
+"""Version of :func:`list_document` (``accord runs list --json``)."""
+
+
+def list_document(runs: Sequence[RunSummary]) -> dict[str, Any]:
+    """Return saved runs' summaries, newest first, as a JSON-ready document."""
+    return {"format_version": LIST_FORMAT_VERSION, "runs": [r.to_dict() for r in runs]}
 
 
 def export_document(record: RunRecord) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from accord import __version__, cases
 from accord.analysis.sampling import check_correlation
 from accord.errors import AccordError
-from accord.forecast import build_models, forecast
+from accord.forecast import build_lead, build_models, forecast
 from accord.models import registry
 from accord.process import compare, loads_designs
 from accord.scenario.model import Scenario
@@ -185,34 +185,43 @@ def validate_designs(body: DesignsRequest, ctx: Ctx) -> dict[str, Any]:
 def run_forecast(body: ForecastRequest, ctx: Ctx) -> Response:
     """Forecast a scenario with one or more models; the run is saved when the store is on.
 
-    The result is ``{"run_id": ..., "forecast": Forecast.to_dict()}``, the forecast as
-    ``accord run --json`` prints it; with ``deal`` it holds, under ``deal``, whether they
-    settle: P(deal), zones, blockers, what it would take and each model's expected outcome, as
-    ``accord run --deal --json`` prints it (``draws`` at most the server's Monte Carlo limit).
+    The result is ``{"run_id": ..., "forecast": ...}``, the forecast as ``accord run --json``
+    prints it: every model's forecast and, under ``bottom_line``, the bottom line across them
+    (the consensus made deal-aware, P(deal), blockers, intervals, drivers, why); with ``deal``
+    also, under ``deal``, the agreement analysis in detail, as ``accord run --deal --json``
+    (``draws`` at most the server's Monte Carlo limit).
     """
     draws = check_draws(ctx, body.draws)
     scenario = ctx.scenario(body)
     models = build_models(body.models, body.params, body.rounds)
     with ctx.compute:
         record = forecast(scenario, models, seed=body.seed).to_dict()
-        if body.deal:
-            from accord.analysis.deal import DEFAULT_DRAWS, deal_forecast
+        if body.bottom_line or body.deal:
+            from accord.analysis.bottom_line import DEFAULT_DRAWS, bottom_line
 
-            record["deal"] = deal_forecast(
+            found = bottom_line(
                 scenario,
                 models,
                 draws=min(DEFAULT_DRAWS, ctx.settings.max_draws) if draws is None else draws,
                 seed=body.seed,
                 tracks=[scenario.issue_ids] if body.linked else None,
                 spread=body.spread,
-            ).to_dict()
+                with_drivers=body.bottom_line,
+            )
+            if body.bottom_line:
+                record["bottom_line"] = found.to_dict()
+            if body.deal:
+                record["deal"] = found.deal.to_dict()
         run_id = ctx.runs.save("run", record, scenario, seed=body.seed) if body.save else None
         return json_response({"run_id": run_id, "forecast": record})
 
 
 @router.post("/compare", tags=["runs"], responses=RUN_RESPONSE)
 def run_compare(body: CompareRequest, ctx: Ctx) -> Response:
-    """Compare process designs with one model (a baseline design is always added).
+    """Compare process designs (a baseline design is always added), as ``accord compare``.
+
+    Every design runs with the consensus of ``models`` (every registered model by default) or
+    the one model named.
 
     The designs are ``designs`` (JSON) or ``designs_text`` (YAML), else the case's own; the
     result is ``{"run_id": ..., "comparison": Comparison.to_dict()}``, the comparison as
@@ -247,7 +256,7 @@ def run_compare(body: CompareRequest, ctx: Ctx) -> Response:
                 source="designs",
             )
         designs = [d for d in designs if d.id in body.pick]
-    (model,) = build_models([body.model], body.params)
+    model = build_lead([body.model] if body.model else body.models, body.params)
     with ctx.compute:
         result = compare(
             scenario,

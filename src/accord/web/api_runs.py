@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from accord.errors import AccordError
-from accord.forecast import build_models
+from accord.forecast import build_lead
 from accord.web.api import Ctx
 from accord.web.jobs import Progress, QueueFull
 from accord.web.schemas import JobView, MonteCarloRequest, ReportRequest
@@ -55,7 +55,7 @@ def start_mc(body: MonteCarloRequest, ctx: Ctx) -> JSONResponse:
     montecarlo.check_options(body.draws, chunk, body.bins, body.seed)
     check_correlation(body.bloc_correlation)
     scenario = ctx.scenario(body)
-    (model,) = build_models([body.model], body.params, body.rounds)
+    model = build_lead([body.model] if body.model else body.models, body.params, body.rounds)
     save = body.save
 
     def work(progress: Progress) -> dict[str, Any]:
@@ -73,6 +73,7 @@ def start_mc(body: MonteCarloRequest, ctx: Ctx) -> JSONResponse:
             tracks=[scenario.issue_ids] if body.linked else None,
         )
         record = finite(result.to_dict())
+        progress(body.draws)  # a last look: a job cancelled by now stores nothing
         run_id = None
         if save:
             run_id = ctx.runs.save(
@@ -97,6 +98,19 @@ def start_mc(body: MonteCarloRequest, ctx: Ctx) -> JSONResponse:
 def get_job(job_id: str, ctx: Ctx) -> dict[str, Any]:
     """Return a job's state and progress, and its result once done."""
     job = ctx.jobs.get(job_id) if JOB_ID.match(job_id) else None
+    if job is None:
+        raise not_found(f"no job '{job_id}' (finished jobs are kept for a while only)")
+    return job.to_dict()
+
+
+@router.post("/jobs/{job_id}/cancel", response_model=JobView, tags=["jobs"])
+def cancel_job(job_id: str, ctx: Ctx) -> dict[str, Any]:
+    """Stop a job: a queued one at once, a running one after its current chunk of draws.
+
+    The job ends in the state ``cancelled`` and stores nothing; a job that has already finished
+    is returned as it is.
+    """
+    job = ctx.jobs.cancel(job_id) if JOB_ID.match(job_id) else None
     if job is None:
         raise not_found(f"no job '{job_id}' (finished jobs are kept for a while only)")
     return job.to_dict()

@@ -21,7 +21,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from accord import __version__
 from accord.errors import AccordError
 from accord.scenario.validate import dotted
-from accord.web import api, api_runs, pages
+from accord.web import api, api_editor, api_runs, pages
 from accord.web.jobs import JobRunner
 from accord.web.limits import DEFAULT_MAX_UPLOAD, BodyLimit, Message, Receive, Scope, Send
 from accord.web.services import Context, Runs, Settings
@@ -137,7 +137,7 @@ def create_app(
         The application; its OpenAPI schema is at ``/openapi.json``.
 
     """
-    from accord.report.build import DEFAULT_DRAWS
+    from accord.reports.build import DEFAULT_DRAWS
 
     location = _store_location(store_url)
     settings = Settings(
@@ -168,6 +168,7 @@ def create_app(
     app.add_exception_handler(AccordError, _accord_error)
     app.add_exception_handler(RequestValidationError, _bad_request)
     app.include_router(api.router)
+    app.include_router(api_editor.router)
     app.include_router(api_runs.router)
     app.include_router(pages.router)
     app.add_middleware(BodyLimit, max_bytes=max_upload_bytes)

@@ -4,6 +4,10 @@ Jobs run on a fixed thread pool. At most ``max_pending`` jobs may be queued or r
 one more is refused with :class:`QueueFull` rather than piling up. Each job reports progress
 through a callback (units done out of a known total); finished jobs are kept for reading, the
 oldest forgotten once more than ``keep`` have finished, so memory stays bounded.
+
+:meth:`JobRunner.cancel` stops a job cooperatively: a queued job never starts, and a running
+one stops the next time it reports progress (the callback raises :class:`Cancelled`, which
+unwinds the work before it has stored anything). Monte Carlo reports after every chunk of draws.
 """
 
 from __future__ import annotations
@@ -35,6 +39,15 @@ class State(StrEnum):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+FINISHED = (State.DONE, State.FAILED, State.CANCELLED)
+"""The states a job leaves no more."""
+
+
+class Cancelled(Exception):
+    """Raised by a job's progress callback once the job has been asked to stop."""
 
 
 class QueueFull(Exception):
@@ -55,6 +68,7 @@ class Job:
     created: float = field(default_factory=time.time)
     started: float | None = None
     finished: float | None = None
+    cancel_requested: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict (``progress`` is the share done, 0-1)."""
@@ -67,6 +81,7 @@ class Job:
             "progress": self.done / self.total if self.total else 0.0,
             "result": self.result,
             "error": self.error,
+            "cancel_requested": self.cancel_requested,
             "seconds": round((self.finished or time.time()) - (self.started or self.created), 3),
         }
 
@@ -136,11 +151,28 @@ class JobRunner:
         deadline = time.monotonic() + timeout
         while True:
             job = self.get(job_id)
-            if job is None or job.state in (State.DONE, State.FAILED):
+            if job is None or job.state in FINISHED:
                 return job
             if time.monotonic() > deadline:
                 return job
             time.sleep(0.02)
+
+    def cancel(self, job_id: str) -> Job | None:
+        """Ask a job to stop and return (a copy of) it; None when unknown or forgotten.
+
+        A queued job is cancelled at once; a running one when it next reports progress (its
+        state stays ``running`` until then, with ``cancel_requested`` set). A finished job is
+        left as it is.
+        """
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is None:
+                return None
+            if job.state == State.QUEUED:
+                job.state, job.finished = State.CANCELLED, time.time()
+            elif job.state == State.RUNNING:
+                job.cancel_requested = True
+            return replace(job)
 
     def shutdown(self) -> None:
         """Refuse new jobs, drop those not started and wait for the running ones."""
@@ -157,13 +189,25 @@ class JobRunner:
                     setattr(job, key, value)
 
     def _run(self, job_id: str, work: Work) -> None:
-        self._update(job_id, state=State.RUNNING, started=time.time())
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is None or job.state != State.QUEUED:  # cancelled (or forgotten) while queued
+                return
+            job.state, job.started = State.RUNNING, time.time()
 
         def progress(done: int) -> None:
-            self._update(job_id, done=int(done))
+            with self._lock:
+                job = self._jobs.get(job_id)
+                if job is None:
+                    return
+                job.done = min(int(done), job.total)
+                if job.cancel_requested:
+                    raise Cancelled(job_id)
 
         try:
             result = work(progress)
+        except Cancelled:
+            self._update(job_id, state=State.CANCELLED, finished=time.time())
         except AccordError as exc:
             self._update(job_id, state=State.FAILED, error=exc.one_line(), finished=time.time())
         except Exception as exc:  # a bug: keep the server up, log it, say so
@@ -186,6 +230,6 @@ class JobRunner:
 
     def _forget_old(self) -> None:
         """Drop the oldest finished jobs beyond ``keep`` (call with the lock held)."""
-        finished = [j.id for j in self._jobs.values() if j.state in (State.DONE, State.FAILED)]
+        finished = [j.id for j in self._jobs.values() if j.state in FINISHED]
         for job_id in finished[: max(len(finished) - self._keep, 0)]:
             del self._jobs[job_id]

@@ -7,6 +7,7 @@ never names a file. Each page's data is also available from the JSON API.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import importlib.resources
 from typing import Any
@@ -19,17 +20,39 @@ from starlette.concurrency import run_in_threadpool
 from accord import __version__, cases
 from accord.errors import AccordError
 from accord.models import registry
-from accord.process.compare import DEFAULT_MODEL
-from accord.scenario.model import Scenario
-from accord.web import views
+from accord.web import glossary, views
 from accord.web.api import Ctx, summary
 from accord.web.api_runs import report_response, run_report
-from accord.web.limits import human_size, parse_multipart
+from accord.web.limits import human_size, parse_multipart, safe_name
 from accord.web.services import scenario_from_bytes
 
 router = APIRouter(include_in_schema=False)
 
-ASSETS = {"app.css": "text/css; charset=utf-8", "app.js": "text/javascript; charset=utf-8"}
+CONSENSUS_CHOICE = ""
+"""The editor's default choice of model for designs: the consensus of every registered model
+(the default of every command); the API then gets no ``model``."""
+
+_JS = "text/javascript; charset=utf-8"
+ASSETS = {
+    "app.css": "text/css; charset=utf-8",
+    **{
+        f"{name}.js": _JS
+        for name in (
+            "app",
+            "util",
+            "state",
+            "editor",
+            "grid",
+            "issues",
+            "problems",
+            "results",
+            "charts",
+            "designs",
+            "montecarlo",
+            "bottomline",
+        )
+    },
+}
 """The static files, by name: the only ones ever served."""
 FORMATS = ("yaml", "csv", "bdm", "wide", "ktab")
 
@@ -47,6 +70,7 @@ def environment() -> jinja2.Environment:
     env.filters["num"] = views.num
     env.filters["size"] = human_size
     env.globals["version"] = __version__
+    env.globals["term"] = glossary.TERMS.__getitem__
     return env
 
 
@@ -76,7 +100,9 @@ def static(name: str) -> Response:
     return Response(asset(name), media_type=ASSETS[name], headers={"Cache-Control": "no-cache"})
 
 
-def _index(ctx: Ctx, status: int = 200, error: str | None = None) -> HTMLResponse:
+def _index(
+    ctx: Ctx, status: int = 200, error: str | None = None, problems: list[str] | None = None
+) -> HTMLResponse:
     listed, missing = [], None
     try:
         for name in cases.names():
@@ -93,38 +119,76 @@ def _index(ctx: Ctx, status: int = 200, error: str | None = None) -> HTMLRespons
         runs=runs,
         store=ctx.runs.enabled,
         error=error,
+        problems=problems or [],
         formats=FORMATS,
         limit=ctx.settings.max_upload_bytes,
+        today=datetime.date.today().isoformat(),
     )
 
 
 @router.get("/", response_class=HTMLResponse)
 def index(ctx: Ctx) -> HTMLResponse:
-    """Show the seed cases, the upload form and the latest runs."""
+    """Show the seed cases, the new-scenario and upload forms and the latest runs."""
     return _index(ctx)
 
 
-def editor(ctx: Ctx, scenario: Scenario, designs: Any, origin: str) -> HTMLResponse:
-    """Render the editor for a scenario (and its designs, as JSON, or None)."""
+def blank_scenario(title: str, date: str) -> dict[str, Any]:
+    """Return a new scenario to start from: one actor, one issue on 0-100, one stance.
+
+    It is not valid yet (a scenario needs two actors): the editor says so and offers to add
+    them. Saliences are on 0-1, as the API's scenarios write them.
+    """
+    return {
+        "title": title.strip()[:300] or "New scenario",
+        "date": date.strip()[:10] or None,
+        "actors": [{"id": "actor_1", "name": "Actor 1", "capability": 100}],
+        "issues": [
+            {"id": "issue_1", "name": "Issue 1", "scale": {"min": 0, "max": 100, "unit": "points"}}
+        ],
+        "stances": [{"actor": "actor_1", "issue": "issue_1", "position": 50, "salience": 0.5}],
+    }
+
+
+def editor(
+    ctx: Ctx,
+    seed: dict[str, Any],
+    designs: Any,
+    origin: str,
+    case: str | None = None,
+    uploaded: bool = False,
+) -> HTMLResponse:
+    """Render the editor for a scenario given as JSON (and its designs as JSON, or None).
+
+    ``uploaded``: the page answers a form post; its script moves the address to ``/edit`` with
+    the state in it, so that a reload opens the same scenario instead of posting again.
+    """
     data = {
-        "scenario": scenario.model_dump(mode="json"),
+        "scenario": seed,
         "designs": designs,
+        "origin": origin,
+        "case": case,
+        "uploaded": uploaded,
         "models": [info.__dict__ for info in registry.list_models()],
         "store": ctx.runs.enabled,
         "max_draws": ctx.settings.max_draws,
-        "compare_model": DEFAULT_MODEL,
+        "compare_model": CONSENSUS_CHOICE,
+        "glossary": glossary.as_json(),
     }
     return page(
         "editor.html",
-        scenario=scenario,
-        grid=views.grid(scenario),
+        title=str(seed.get("title") or "Scenario"),
         origin=origin,
         data=data,
-        designs=(designs or {}).get("designs", []),
         models=registry.names(),
-        compare_model=DEFAULT_MODEL,
+        compare_model=CONSENSUS_CHOICE,
         max_draws=ctx.settings.max_draws,
     )
+
+
+@router.get("/edit", response_class=HTMLResponse)
+def edit_page(ctx: Ctx, title: str = "", date: str = "") -> HTMLResponse:
+    """Edit a new scenario (or, with ``#s=...`` in the address, the one the address holds)."""
+    return editor(ctx, blank_scenario(title, date), None, "new scenario")
 
 
 @router.get("/cases/{name}", response_class=HTMLResponse)
@@ -135,12 +199,31 @@ def case_page(name: str, ctx: Ctx) -> HTMLResponse:
     except HTTPException as exc:
         return error_page(exc)
     designs = case.designs.model_dump(mode="json", exclude_defaults=True) if case.designs else None
-    return editor(ctx, case.scenario, designs, f"case {name}")
+    return editor(ctx, case.scenario.model_dump(mode="json"), designs, f"case {name}", name)
+
+
+def _upload_problems(data: bytes, filename: str, fmt: str | None, first: str) -> list[str]:
+    """Return every problem of an uploaded file after the first (none when it cannot be read)."""
+    from accord.scenario.files import decode, format_of, parse
+    from accord.scenario.problems import problems
+
+    name = safe_name(filename)
+    try:
+        fmt = fmt or (format_of(name) if "." in name else "yaml")
+        found = [p.one_line() for p in problems(parse(decode(data, name), fmt, name), name)]
+    except AccordError:
+        return []
+    return found[1:] if found and found[0] == first else []
 
 
 @router.post("/upload", response_class=HTMLResponse)
 async def upload_page(request: Request, ctx: Ctx) -> HTMLResponse:
-    """Check an uploaded scenario file and open it in the editor (errors: back to the form)."""
+    """Check an uploaded scenario file and open it in the editor (errors: back to the form).
+
+    A file with problems comes back with the first one as ``accord validate`` prints it, and
+    the others below it.
+    """
+    part, fmt = None, ""
     try:
         parts = parse_multipart(await request.body(), request.headers.get("content-type", ""))
         part = parts.get("file")
@@ -151,8 +234,15 @@ async def upload_page(request: Request, ctx: Ctx) -> HTMLResponse:
             scenario_from_bytes, part.data, part.filename, fmt or None
         )
     except AccordError as exc:
-        return await run_in_threadpool(_index, ctx, 422, exc.one_line())
-    return await run_in_threadpool(editor, ctx, scenario, None, "uploaded file")
+        more: list[str] = []
+        if part is not None and part.filename:
+            more = await run_in_threadpool(
+                _upload_problems, part.data, part.filename, fmt or None, exc.one_line()
+            )
+        return await run_in_threadpool(_index, ctx, 422, exc.one_line(), more)
+    origin = f"uploaded file {safe_name(part.filename)}"
+    seed = scenario.model_dump(mode="json")
+    return await run_in_threadpool(editor, ctx, seed, None, origin, None, True)
 
 
 @router.get("/runs", response_class=HTMLResponse)
@@ -171,7 +261,9 @@ def run_page(run_id: str, ctx: Ctx) -> HTMLResponse:
     except HTTPException as exc:
         return error_page(exc)
     data = record.to_dict()
-    return page("run.html", run=data, tables=views.results_tables(data))
+    return page(
+        "run.html", run=data, tables=views.results_tables(data), charts=views.chart_data(data)
+    )
 
 
 @router.get("/runs/{run_id}/report", response_class=HTMLResponse)

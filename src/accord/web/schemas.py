@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
-from accord.process.compare import DEFAULT_MODEL
+from accord.forecast import DEFAULT_MODELS
 
 FormatName = Literal["yaml", "csv", "bdm", "wide", "ktab"]
 ParamValue = str | int | float | bool
@@ -63,33 +63,38 @@ class ForecastRequest(ScenarioInput):
     rounds: int | None = Field(None, ge=1, le=100_000, description="Most rounds (bdm, smp).")
     seed: int = Field(0, ge=0, le=MAX_SEED)
     save: bool = Field(True, description="Save the run in the run store (when there is one).")
+    bottom_line: bool = Field(
+        True,
+        description="Add the bottom line under `bottom_line` (as `accord run --json`): per issue "
+        "the consensus of the models made deal-aware, P(deal), blockers, its 95% interval over "
+        "the inputs, the range across models, what moves it most and why.",
+    )
     deal: bool = Field(
         False,
-        description="Will they settle? Add the deal-aware forecast under `deal`: P(deal), zones, "
+        description="Also the agreement analysis in detail under `deal`: P(deal), zones, "
         "blockers, what it would take and each model's expected outcome (as `accord run --deal "
         "--json`).",
     )
     draws: StrictInt | None = Field(
         None,
-        ge=1,
-        description="With `deal`: random draws of the uncertain inputs (default 1000; at most the "
-        "server's Monte Carlo limit).",
+        ge=0,
+        description="Random draws of the uncertain inputs behind the bottom line and the deal "
+        "analysis (default 200, as `accord run`; 0: the coded values only; at most the server's "
+        "Monte Carlo limit).",
     )
-    linked: bool = Field(
-        False, description="With `deal`: all issues as one package (default: one by one)."
-    )
+    linked: bool = Field(False, description="All issues as one package (default: one by one).")
     spread: float | None = Field(
         None,
         ge=0,
-        description="With `deal`: give inputs without a range one of ± this × the scale.",
+        description="Give inputs without a range one of ± this × the scale.",
     )
 
     @model_validator(mode="after")
     def _deal_options(self) -> ForecastRequest:
         given = [k for k in ("draws", "spread") if getattr(self, k) is not None]
         given += ["linked"] if self.linked else []
-        if given and not self.deal:
-            raise ValueError(f"'{given[0]}' needs 'deal': true")
+        if given and not (self.deal or self.bottom_line):
+            raise ValueError(f"'{given[0]}' needs 'bottom_line' or 'deal'")
         return self
 
 
@@ -115,8 +120,16 @@ class CompareRequest(ScenarioInput):
     pick: list[str] | None = Field(
         None, max_length=64, description="Ids of the designs to compare (default: all)."
     )
-    model: str = Field(
-        DEFAULT_MODEL, description="The model every design runs with (as `accord compare`)."
+    models: list[str] = Field(
+        list(DEFAULT_MODELS),  # pydantic copies it for every request
+        min_length=1,
+        max_length=32,
+        description="The models every design runs with: one, or several whose consensus (the "
+        "median of their forecasts) is taken; default every registered model, as `accord "
+        "compare`.",
+    )
+    model: str | None = Field(
+        None, description="One model instead of `models` (kept for older clients)."
     )
     params: dict[str, ParamValue] = Field(default_factory=dict)
     tolerance: float = Field(0.1, gt=0, le=1)
@@ -149,7 +162,16 @@ class CompareRequest(ScenarioInput):
 class MonteCarloRequest(ScenarioInput):
     """Start a Monte Carlo job (``POST /api/mc``)."""
 
-    model: str = "bdm"
+    models: list[str] = Field(
+        list(DEFAULT_MODELS),
+        min_length=1,
+        max_length=32,
+        description="One model, or several whose consensus (the median of their forecasts) is "
+        "drawn; default every registered model, as `accord mc`.",
+    )
+    model: str | None = Field(
+        None, description="One model instead of `models` (kept for older clients)."
+    )
     draws: int = Field(1000, ge=1)
     seed: int = Field(0, ge=0, le=MAX_SEED)
     bloc_correlation: float = 0.0
@@ -183,6 +205,34 @@ class ReportRequest(ScenarioInput):
     actor: str | None = Field(None, max_length=64, description="Show this actor's levers.")
 
 
+class ExportRequest(ScenarioInput):
+    """Write a scenario with accord's own writers (``POST /api/scenarios/export``)."""
+
+    to: Literal["yaml", "csv"] = Field(
+        "yaml",
+        description="`yaml` keeps everything; `csv` is the wide table (the one-issue table for "
+        "one issue) and drops anchors, `why`, notes, sources and distributions.",
+    )
+
+
+class ProblemView(BaseModel):
+    """One problem of a scenario, at its place (``loc`` into the scenario sent)."""
+
+    loc: list[str | int]
+    path: str
+    where: str | None
+    message: str
+    line: str
+
+
+class ProblemsView(BaseModel):
+    """Every problem of a scenario at once; the summary when there is none."""
+
+    valid: bool
+    problems: list[ProblemView]
+    summary: dict[str, Any] | None
+
+
 class CaseSummary(BaseModel):
     """One seed case in the list."""
 
@@ -199,12 +249,13 @@ class JobView(BaseModel):
 
     id: str
     kind: str
-    state: Literal["queued", "running", "done", "failed"]
+    state: Literal["queued", "running", "done", "failed", "cancelled"]
     done: int
     total: int
     progress: float
     result: dict[str, Any] | None
     error: str | None
+    cancel_requested: bool
     seconds: float
 
 

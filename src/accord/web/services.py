@@ -2,7 +2,7 @@
 
 This is wiring only. Scenarios are built by :mod:`accord.scenario` (``decode``, ``loads``,
 ``validate.build``), cases come from :mod:`accord.cases`, runs are kept by
-:class:`accord.store.RunStore` and reports made by :mod:`accord.report`; nothing here touches
+:class:`accord.store.RunStore` and reports made by :mod:`accord.reports`; nothing here touches
 the file system with anything a request supplied.
 """
 
@@ -147,9 +147,9 @@ class Reports:
 
     def for_run(self, run_id: str, store: str, draws: int) -> str:
         """Return the HTML report of a saved run (re-run with its own models and seed)."""
-        from accord.report import html
-        from accord.report.build import Options
-        from accord.report.runs import build_run, load_run
+        from accord.reports import html
+        from accord.reports.build import Options
+        from accord.reports.runs import build_run, load_run
 
         key = f"{run_id}:{draws}"
         with self._lock:
@@ -166,8 +166,8 @@ class Reports:
         self, scenario: Scenario, models: tuple[str, ...], seed: int, draws: int, actor: str | None
     ) -> str:
         """Return the HTML report of a scenario (not cached)."""
-        from accord.report import html
-        from accord.report.build import Options, build
+        from accord.reports import html
+        from accord.reports.build import Options, build
 
         options = Options(models=models, seed=seed, draws=draws, actor=actor)
         with self._lock:

@@ -1,6 +1,7 @@
-"""Presentation helpers for the pages: number formats, the editor's grid, result tables.
+"""Presentation helpers for the pages: number formats, result tables and what charts draw.
 
-Only layout lives here: the numbers come from a scenario or from a saved run's JSON record.
+Only layout lives here: the numbers come from a saved run's JSON record. Every table carries
+its ``legend``, the one-line explanation of each measure it shows (:mod:`accord.web.glossary`).
 """
 
 from __future__ import annotations
@@ -9,11 +10,12 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from accord.report import content, settle
-from accord.scenario.model import Range, Scenario
+from accord.reports import content, settle
+from accord.web import glossary
 
 Table = dict[str, Any]
-"""``{"caption": "...", "head": [...], "rows": [[...], ...], "items": [...]}``."""
+"""``{"caption", "head", "rows", "items", "id", "legend"}``: ``items`` are lines shown below the
+table, ``legend`` the explanations of its measures (``{"label", "text", "doc"}``)."""
 
 
 def num(value: Any, digits: int | None = None) -> str:
@@ -31,53 +33,6 @@ def num(value: Any, digits: int | None = None) -> str:
     return f"{value:.12g}" if digits is None else f"{value:.{digits}f}"
 
 
-def _span(r: Range | None, factor: float = 1.0) -> str:
-    if r is None:
-        return ""
-    return f"range {num(r.low * factor)}–{num(r.high * factor)}"
-
-
-def grid(scenario: Scenario) -> dict[str, Any]:
-    """Return the editor's table: one row per actor, a position and a salience per issue.
-
-    Saliences are shown on 0-100, as scenario files write them.
-    """
-    issues = [
-        {
-            "id": i.id,
-            "name": i.name,
-            "scale": f"{num(i.scale.min)}–{num(i.scale.max)} {i.scale.unit}",
-            "anchors": [(num(a.value), a.label) for a in i.anchors],
-        }
-        for i in scenario.issues
-    ]
-    rows = []
-    for a in scenario.actors:
-        cells = []
-        for i in scenario.issues:
-            st = scenario.stance(a.id, i.id)
-            cells.append(
-                {
-                    "issue": i.id,
-                    "position": num(st.position),
-                    "position_range": _span(st.position_range),
-                    "salience": num(st.salience * 100),
-                    "salience_range": _span(st.salience_range, 100.0),
-                }
-            )
-        rows.append(
-            {
-                "id": a.id,
-                "name": a.name,
-                "bloc": a.bloc or "",
-                "capability": num(a.capability),
-                "capability_range": _span(a.capability_range),
-                "cells": cells,
-            }
-        )
-    return {"issues": issues, "rows": rows}
-
-
 def _first(value: Any) -> Any:
     return value[0] if isinstance(value, list) and value else value
 
@@ -89,8 +44,19 @@ def pct(value: Any) -> str:
     return content.pct(float(value))
 
 
-def _table(caption: str, head: list[str], rows: list[list[Any]], **more: Any) -> Table:
-    return {"caption": caption, "head": head, "rows": rows, "items": [], "id": None, **more}
+def _table(
+    caption: str, head: list[str], rows: list[list[Any]], legend: Sequence[str] = (), **more: Any
+) -> Table:
+    terms = [t.to_dict() for t in glossary.terms(*legend)]
+    return {
+        "caption": caption,
+        "head": head,
+        "rows": rows,
+        "items": [],
+        "id": None,
+        "legend": terms,
+        **more,
+    }
 
 
 def _run_table(results: Mapping[str, Any]) -> Table:
@@ -100,7 +66,7 @@ def _run_table(results: Mapping[str, Any]) -> Table:
         [r.get("model", "?"), *(num(_first(r.get("forecast", {}).get(i)), 1) for i in issues)]
         for r in runs
     ]
-    return _table("Forecast per model", ["Model", *issues], rows)
+    return _table("Forecast per model", ["Model", *issues], rows, ["forecast"])
 
 
 def deal_tables(deal: Mapping[str, Any]) -> list[Table]:
@@ -139,6 +105,7 @@ def deal_tables(deal: Mapping[str, Any]) -> list[Table]:
         f"Will they settle? ({how}; P(deal) = share of draws with a zone of agreement)",
         ["Issues", "P(deal)", "Zone at the coded values", "Blocked most often by"],
         rows,
+        ["p_deal", "zone", "holdouts", "blockers", "concessions"],
         id="deal-zones",
     )
     zones["items"] = [
@@ -166,6 +133,7 @@ def deal_tables(deal: Mapping[str, Any]) -> list[Table]:
             "cell: expected (own forecast → settlement if they settle)",
             ["Model", *issues],
             expected,
+            ["expected", "settlement", "no_deal", "p_deal"],
             id="deal-expected",
         ),
     ]
@@ -187,7 +155,12 @@ def _mc_table(results: Mapping[str, Any]) -> Table:
             ]
         )
     head = ["Issue", "Mean", "Median", "80% interval", "95% interval", "Converged"]
-    return _table("Monte Carlo: the model's forecast over the draws", head, rows)
+    return _table(
+        "Monte Carlo: the model's forecast over the draws",
+        head,
+        rows,
+        ["mean_median", "interval80", "interval95", "converged"],
+    )
 
 
 def mc_deal_table(deals: Sequence[Mapping[str, Any]]) -> Table:
@@ -229,8 +202,23 @@ def mc_deal_table(deals: Sequence[Mapping[str, Any]]) -> Table:
         "no-deal outcome where there is none",
         head,
         rows,
+        ["p_deal", "settlement", "deal_aware", "interval95", "blockers"],
         id="mc-deal-table",
     )
+
+
+COMPARE_LEGEND = (
+    "baseline",
+    "expected",
+    "p_deal",
+    "delta",
+    "noise",
+    "all_settle",
+    "stable",
+    "spoiler_risk",
+    "breadth",
+    "tolerance",
+)
 
 
 def _delta(row: Mapping[str, Any]) -> str:
@@ -274,6 +262,7 @@ def _compare_table(results: Mapping[str, Any]) -> Table:
         "interval contains 0)",
         ["Design", *issues, "All settle", "Stable", "Spoiler risk", "Breadth"],
         rows,
+        COMPARE_LEGEND,
     )
     out["items"] = [
         f"warning: {w.get('design')}: {w.get('message')}"
@@ -300,3 +289,72 @@ def results_tables(record: Mapping[str, Any]) -> list[Table]:
     if kind == "compare":
         return [_compare_table(results)]
     return []
+
+
+def _issue_meta(scenario: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Return what a chart needs of each issue: id, name, scale and anchors."""
+    return [
+        {
+            "id": i.get("id"),
+            "name": i.get("name") or i.get("id"),
+            "scale": i.get("scale") or {"min": 0, "max": 100, "unit": "points"},
+            "anchors": i.get("anchors") or [],
+        }
+        for i in scenario.get("issues", [])
+        if isinstance(i, Mapping)
+    ]
+
+
+def chart_data(record: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Return what the run page's charts draw (None for kinds without a chart).
+
+    ``{"kind", "issues", "record"}``: ``record`` has the fields of the API's result of the same
+    kind that the charts read (a forecast's models and their forecasts with the deal-aware
+    ones, Monte Carlo's histograms and intervals, a comparison's table), without the rest.
+    """
+    kind = record.get("kind")
+    results = record.get("results") or {}
+    scenario = (record.get("inputs") or {}).get("scenario") or {}
+    slim: dict[str, Any]
+    if kind == "run":
+        runs = [r for r in results.get("results", []) if isinstance(r, Mapping)]
+        slim = {"results": [{"model": r.get("model"), "forecast": r.get("forecast")} for r in runs]}
+        deal = results.get("deal")
+        if isinstance(deal, Mapping):
+            slim["deal"] = {"forecasts": deal.get("forecasts", [])}
+        bottom = results.get("bottom_line")
+        if isinstance(bottom, Mapping):  # drawn first on the page, as the CLI prints it first
+            slim["bottom_line"] = bottom
+    elif kind == "mc":
+        keep = ("issue", "name", "mean", "median", "interval80", "interval95")
+        hist = ("bin_edges", "counts")
+        slim = {
+            "issues": [
+                {k: s.get(k) for k in (*keep, *hist)}
+                for s in results.get("issues", [])
+                if isinstance(s, Mapping)
+            ],
+        }
+        deals = results.get("deal")
+        if isinstance(deals, list):
+            slim["deal"] = [
+                {
+                    "issue": d.get("issue"),
+                    "p_deal": d.get("p_deal"),
+                    "expected": {k: (d.get("expected") or {}).get(k) for k in (*keep, *hist)},
+                }
+                for d in deals
+                if isinstance(d, Mapping)
+            ]
+    elif kind == "compare":
+        slim = {
+            "table": results.get("table", []),
+            "draws": results.get("draws"),
+            "model": results.get("model"),
+        }
+    else:
+        return None
+    out = {"kind": kind, "issues": _issue_meta(scenario), "record": slim}
+    if "bottom_line" in slim:  # its legends quote the docs, as the editor's do
+        out["glossary"] = glossary.as_json()
+    return out
