@@ -11,6 +11,12 @@ number of rounds. Configurations too slow to time in full are timed on fewer dra
 and marked; the loop at 1,000 actors cannot run even one round in reasonable time, so its
 rate is extrapolated from one round at 100 actors by the n^3 cost of its vote sums (the
 exponent fitted between 50 and 100 actors is printed as a check), and marked as such.
+
+The second table compares the two engines of ``solve_batch`` in the same run: the compiled
+kernel (``engine="compiled"``, Numba, both cores) against the NumPy reference path
+(``engine="numpy"``), one round of one problem at 10 to 3,000 actors (best of several
+repeats, the kernel's one-off import and compile excluded), with the growth exponent in actors
+from a log-log fit. ``--quick`` stops at 1,000 actors.
 """
 
 from __future__ import annotations
@@ -164,6 +170,57 @@ def one_round_seconds(n: int) -> float:
     return float(best)
 
 
+def engine_round_seconds(n: int, engine: str, repeats: int = 3) -> float:
+    """Return the best time of one round of one problem of ``n`` actors on ``engine``."""
+    batch = head(random_problem(n, 1, seed=1), 1)
+    params = BdmParams(rounds=1)
+    solve_batch(batch, params, engine=engine)  # warm up (the kernel: import, compile, load)
+    best = np.inf
+    spent = 0.0
+    count = 0
+    while count < repeats or (spent < 0.3 and count < 200):
+        start = time.perf_counter()
+        solve_batch(batch, params, engine=engine)
+        elapsed = time.perf_counter() - start
+        best = min(best, elapsed)
+        spent += elapsed
+        count += 1
+    return float(best)
+
+
+def growth(sizes: list[int], secs: list[float]) -> str:
+    """Return the log-log slopes of seconds against actors: all sizes, and from 300 up."""
+    fit = float(np.polyfit(np.log(sizes), np.log(secs), 1)[0])
+    upper = [(n, s) for n, s in zip(sizes, secs, strict=True) if n >= 300]
+    if len(upper) < 2:
+        return f"n^{fit:.2f}"
+    top = float(np.polyfit(np.log([n for n, _ in upper]), np.log([s for _, s in upper]), 1)[0])
+    return f"n^{fit:.2f} (10-{sizes[-1]:,}), n^{top:.2f} (300-{sizes[-1]:,})"
+
+
+def engines_table(quick: bool) -> None:
+    """Print one round per size on both engines, their ratio, and the growth exponents."""
+    from accord.models import compiled
+
+    if not compiled.enabled():
+        print("compiled kernel off (ACCORD_NUMBA=0 or no numba): engine table skipped")
+        return
+    sizes = [10, 30, 100, 300, 1_000] + ([] if quick else [3_000])
+    print("\nOne round, one problem: compiled kernel vs NumPy reference (same run, best of 3+)")
+    header = f"{'actors':>8}{'kernel s':>12}{'numpy s':>12}{'ratio':>9}"
+    print(header)
+    print("-" * len(header))
+    kernel_s, numpy_s = [], []
+    for n in sizes:
+        k = engine_round_seconds(n, "compiled")
+        p = engine_round_seconds(n, "numpy", repeats=1 if n >= 3_000 else 3)
+        kernel_s.append(k)
+        numpy_s.append(p)
+        print(f"{n:>8,}{k:>12.5f}{p:>12.5f}{p / k:>8.1f}x")
+    print(f"growth in actors, kernel: {growth(sizes, kernel_s)}")
+    print(f"growth in actors, numpy:  {growth(sizes, numpy_s)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a small smoke run")
@@ -228,6 +285,7 @@ def main() -> None:
     )
     secs = one_round_seconds(1000)
     print(f"one round, 1,000 actors, batch of 1: {secs:.3f} s (best of 3)")
+    engines_table(quick)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,9 @@ run, well under a minute). In one run it prints:
    (``tests.reference.bdm_loop``) on the same sampled inputs. The loop runs the first 200 draws
    (50 with ``--quick``) and its rate is taken per draw; both take the same rounds on the same
    inputs (``tests/analysis/test_montecarlo.py`` checks they give the same forecasts).
-   The same for the Vienna 2015 case (17 actors x 4 issues, ranges as coded).
+   The same for the Vienna 2015 case (17 actors x 4 issues, ranges as coded). Each row times
+   both engines of the BDM model in the same run: the compiled kernel and the NumPy reference
+   path (``ACCORD_NUMBA=0``), and prints their ratio.
 2. One BDM round at 100 and 1,000 actors (batch of one problem, best of 3) with the peak memory
    NumPy allocated (tracemalloc), against the loop: measured at 100 actors, extrapolated by n^3
    at 1,000 (as ``bench_bdm.py`` does; marked).
@@ -42,7 +44,7 @@ from tests.reference.ec_case import ec_scenario  # noqa: E402
 from accord.analysis import apply_values, montecarlo, uncertain_inputs  # noqa: E402
 from accord.analysis.parallel import DaskRunner, dask_client  # noqa: E402
 from accord.analysis.sampling import draw_block_range  # noqa: E402
-from accord.models import get  # noqa: E402
+from accord.models import compiled, get  # noqa: E402
 from accord.models.bdm import BdmParams  # noqa: E402
 from accord.scenario import Scenario, load  # noqa: E402
 from bench_bdm import loop_seconds_per_draw_round, one_round_seconds, random_problem  # noqa: E402
@@ -98,27 +100,53 @@ def profile(scn: Scenario, spread: float | None, draws: int) -> str:
     return ", ".join(f"{name} {secs / total:.0%}" for name, secs in parts)
 
 
+def mc_seconds(scn: Scenario, spread: float | None, draws: int, repeats: int, numba: str) -> float:
+    """Return the best time of an in-process Monte Carlo run with ``ACCORD_NUMBA=numba``."""
+    before = os.environ.get(compiled.ENV)
+    os.environ[compiled.ENV] = numba
+    try:
+        model = get("bdm")
+        run = lambda: montecarlo.run(scn, model, draws=draws, seed=SEED, spread=spread)  # noqa: E731
+        if numba == "1":
+            montecarlo.run(scn, model, draws=min(draws, 1_000), seed=SEED, spread=spread)  # warm up
+        return best_of(repeats, run)
+    finally:
+        if before is None:
+            os.environ.pop(compiled.ENV, None)
+        else:
+            os.environ[compiled.ENV] = before
+
+
 def item_throughput(quick: bool) -> None:
+    kernel = compiled.enabled()
     print("1. BDM Monte Carlo, one process, draws per second (sampling included)")
-    header = f"   {'case':<34}{'draws':>8}{'mc draws/s':>12}{'loop draws/s':>14}{'ratio':>8}"
+    print(
+        "   engines: kernel = compiled (Numba, both cores), numpy = reference path "
+        "(ACCORD_NUMBA=0), same run; best of repeats, the kernel's one-off import excluded"
+    )
+    header = (
+        f"   {'case':<34}{'draws':>8}{'kernel s':>10}{'numpy s':>10}{'ratio':>8}"
+        f"{'mc draws/s':>12}{'loop draws/s':>14}{'ratio':>8}"
+    )
     print(header)
     cases = [
         ("EC 1994 (10 actors, ± 10 %)", ec_scenario(), 0.1, 10_000, 50 if quick else 200),
         ("Vienna 2015 (17 x 4, coded ranges)", load(VIENNA), None, 10_000, 3 if quick else 20),
     ]
     for label, scn, spread, draws, loop_rows in cases:
-        draws = 1_000 if quick else draws
-        model = get("bdm")
-        secs = best_of(
-            1 if quick else 2,
-            lambda s=scn, sp=spread, n=draws, m=model: montecarlo.run(
-                s, m, draws=n, seed=SEED, spread=sp
-            ),
-        )
+        draws = 2_000 if quick else draws
+        repeats = 1 if quick else 3
+        numpy_s = mc_seconds(scn, spread, draws, 1 if quick else 2, "0")
+        secs = mc_seconds(scn, spread, draws, repeats, "1") if kernel else numpy_s
         rate = draws / secs
         loop = loop_draws_per_s(scn, spread, loop_rows)
-        print(f"   {label:<34}{draws:>8,}{rate:>12,.0f}{loop:>14,.2f}{rate / loop:>7,.0f}x")
+        print(
+            f"   {label:<34}{draws:>8,}{secs:>10.3f}{numpy_s:>10.3f}{numpy_s / secs:>7.1f}x"
+            f"{rate:>12,.0f}{loop:>14,.2f}{rate / loop:>7,.0f}x"
+        )
         print(f"   {'':<34}time per chunk of 1,000: {profile(scn, spread, 1_000)}")
+    if not kernel:
+        print("   (compiled kernel off: ACCORD_NUMBA=0 or no numba; both columns are NumPy)")
     print("   (loop rate measured on the first draws of the same run: see the module docstring)\n")
 
 

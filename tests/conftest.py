@@ -31,3 +31,39 @@ def run_cli(capsys: pytest.CaptureFixture[str]) -> CliRunner:
 def _no_real_run_store(monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep every test away from the user's run store unless a test points somewhere itself."""
     monkeypatch.setenv("ACCORD_STORE", "off")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_kernels_ready() -> None:
+    """Compile (or load from Numba's cache) every SMP and BDM kernel once, before any test.
+
+    On a clean clone the first use of a kernel compiles it (tens of seconds); doing it here
+    keeps that out of the tests that time out, run subprocesses or send signals. Each kernel
+    is run on a small scenario, both on one core and split across cores.
+    """
+    from accord import models
+    from accord.models import compiled
+
+    if not compiled.enabled():
+        return
+    from accord.models.bdm import model as bdm_model
+    from accord.models.smp import kernel as smp_kernel
+    from tests.factories import random_scenario
+
+    scenario = random_scenario(0, n_actors=5, n_issues=2)
+    arrays = scenario.to_arrays()
+    smp, bdm = models.get("smp"), models.get("bdm")
+    mp = pytest.MonkeyPatch()
+    old = smp_kernel.force(True)
+    try:
+        mp.setattr(bdm_model, "COMPILED_MIN_WORK", 0)
+        for parallel in (False, True):
+            mp.setattr(smp_kernel, "PARALLEL_WORK", 0 if parallel else float("inf"))
+            mp.setattr(bdm_model, "PARALLEL_MIN_ENTRIES", 0 if parallel else 1 << 62)
+            mp.setattr(bdm_model, "WIDE_ACTORS", 0 if parallel else 1 << 62)
+            for data in (arrays, arrays.take_draws([0, 0, 0])):
+                smp.run(data)
+                bdm.run(data)
+    finally:
+        smp_kernel.force(old)
+        mp.undo()

@@ -16,8 +16,12 @@ name) and models (None for all, names or model objects): see :mod:`accord.api`. 
 ``accord`` loads none of them until first used.
 """
 
-from accord._version import __version__
+from typing import TYPE_CHECKING
+
 from accord.errors import AccordError, ScenarioWarning
+
+if TYPE_CHECKING:
+    from accord._version import __version__
 
 _API = ("bottom_line", "compare", "levers", "mc", "report", "run", "sensitivity")
 
@@ -39,7 +43,13 @@ __all__ = [
 
 
 def __getattr__(name: str) -> object:
-    # Lazy so that ``import accord`` stays light and import order stays simple.
+    # Lazy so that ``import accord`` stays light and import order stays simple: even the version
+    # (importlib.metadata takes longer to import than the rest of ``accord --help``).
+    if name == "__version__":
+        from accord._version import __version__
+
+        globals()["__version__"] = __version__
+        return __version__
     if name == "models":
         import accord.models as models
 

@@ -69,6 +69,9 @@ def scenario_of(scenario: ScenarioLike) -> Scenario:
     """Return the scenario itself, the one in a file, or a seed case's (:func:`scenario_path`)."""
     found = scenario_path(scenario)
     if isinstance(found, Scenario):
+        from accord.models.base import refuse_draft_values
+
+        refuse_draft_values(found)
         return found
     if isinstance(found, Path):
         from accord.scenario import load

@@ -6,7 +6,33 @@ line on stderr and exits with code 2; the web app turns it into a 422 response.
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
+
+
+def printable(text: str) -> str:
+    r"""Return ``text`` safe to print on one terminal line and to encode as UTF-8.
+
+    Control characters other than tab and line ends (``ESC``, ``DEL``, C1 controls ...) and lone
+    surrogates (which no encoding can write) are replaced by their escapes (``\x1b``,
+    ``\ud800``): a message that quotes a bad value can never clear the screen, move the
+    cursor or fail to print. Whitespace is left to :meth:`AccordError.one_line`.
+    """
+    if text.isprintable():
+        return text
+    out = []
+    for char in text:
+        if char not in "\t\n\r" and unicodedata.category(char) in ("Cc", "Cs"):
+            out.append(ascii(char)[1:-1])
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _one_line(source: str | None, where: str | None, message: str) -> str:
+    parts = [p for p in (source, where) if p]
+    text = " ".join(message.split())
+    return ": ".join([*[" ".join(p.split()) for p in parts], text]) if parts else text
 
 
 class AccordError(Exception):
@@ -27,16 +53,14 @@ class AccordError(Exception):
     def __init__(
         self, message: str, *, source: str | Path | None = None, where: str | None = None
     ) -> None:
-        self.message = message
-        self.source = str(source) if source is not None else None
-        self.where = where
+        self.message = printable(message)
+        self.source = printable(str(source)) if source is not None else None
+        self.where = printable(where) if where is not None else None
         super().__init__(self.one_line())
 
     def one_line(self) -> str:
-        """Return ``source: where: message`` with the parts that are known."""
-        parts = [p for p in (self.source, self.where) if p]
-        text = " ".join(self.message.split())
-        return ": ".join([*parts, text]) if parts else text
+        """Return ``source: where: message`` with the parts that are known, on one line."""
+        return _one_line(self.source, self.where, self.message)
 
     def located(self, source: str | Path | None = None, where: str | None = None) -> AccordError:
         """Return a copy with the source and/or location filled in where still missing."""
@@ -58,13 +82,11 @@ class ScenarioWarning(UserWarning):
     def __init__(
         self, message: str, *, source: str | Path | None = None, where: str | None = None
     ) -> None:
-        self.message = message
-        self.source = str(source) if source is not None else None
-        self.where = where
+        self.message = printable(message)
+        self.source = printable(str(source)) if source is not None else None
+        self.where = printable(where) if where is not None else None
         super().__init__(self.one_line())
 
     def one_line(self) -> str:
-        """Return ``source: where: message`` with the parts that are known."""
-        parts = [p for p in (self.source, self.where) if p]
-        text = " ".join(self.message.split())
-        return ": ".join([*parts, text]) if parts else text
+        """Return ``source: where: message`` with the parts that are known, on one line."""
+        return _one_line(self.source, self.where, self.message)

@@ -40,6 +40,7 @@ designs:
 # output kind -> (schema file, command line with {scn}, {designs}, {deu}, {run1}, {run2} filled in)
 COMMANDS: dict[str, tuple[str, list[str]]] = {
     "run": ("run", ["run", "{scn}", *TWO, "--draws", "20", "--deal", "--json"]),
+    "run-forecasts-only": ("run", ["run", "{scn}", *TWO, "--no-bottom-line", "--json"]),
     "models": ("models", ["models", "--json"]),
     "validate": ("validate", ["validate", "{scn}", "--json"]),
     "validate-invalid": ("validate", ["validate", "{bad}", "--json"]),

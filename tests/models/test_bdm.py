@@ -15,12 +15,12 @@ import math
 import numpy as np
 import pytest
 
-import accord.models.bdm as bdm_module
+import accord.models.bdm.model as bdm_module
 from accord import models
 from accord.errors import AccordError
 from accord.models.base import IssueBatch, Result
 from accord.models.bdm import Bdm, BdmParams, solve_batch
-from accord.models.bdm_offers import (
+from accord.models.bdm.offers import (
     COMPROMISE,
     CONFRONTATION,
     NO_OFFER,
@@ -29,7 +29,7 @@ from accord.models.bdm_offers import (
     scholz_choice,
     take_offers,
 )
-from accord.models.bdm_votes import Geometry, count_below, median_walk, preference_sums
+from accord.models.bdm.votes import Geometry, count_below, median_walk, preference_sums
 from accord.scenario.arrays import ScenarioArrays
 from tests.factories import random_scenario
 from tests.models.mirroring import mirror_scenario, scale_bounds

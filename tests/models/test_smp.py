@@ -189,7 +189,7 @@ def test_reference_result_api() -> None:
     ref = fixture("soe_pol_comp")
     prob = res.diagnostics["win_probability"][0]
     np.testing.assert_allclose(prob, ref["probabilities"][-1], atol=1e-4)
-    # forecast = probability-weighted mean of the unique final positions
+    # KTAB's reported probabilities: one per unique position found by its scan in actor order
     final = res.final_positions[0]
     reps: list[int] = []
     for a in range(len(final)):
@@ -197,8 +197,15 @@ def test_reference_result_api() -> None:
             reps.append(a)
     weights = prob[reps]
     assert abs(weights.sum() - 1) < 1e-12
-    np.testing.assert_allclose(res.forecast[0], weights @ final[reps], atol=1e-9)
-    np.testing.assert_allclose(res.diagnostics["modal"][0], final[reps[np.argmax(weights)]])
+    # forecast = probability-weighted mean of the clusters of the final positions (chains of
+    # actors closer than 0.1 points, at their mean position), as the loop reference computes it
+    cap, x0, sal = space(ktab_arrays("soe_pol_comp"))
+    loop = run_loop(cap[0].tolist(), x0[0].tolist(), sal[0].tolist(), SMPParams())
+    np.testing.assert_allclose(res.forecast[0], 100 * np.array(loop.expected[-1]), atol=1e-9)
+    # the two clusterings differ in this run (near but distinct positions), by little
+    assert 0 < np.abs(res.forecast[0] - weights @ final[reps]).max() < 1e-3
+    modal = res.diagnostics["modal"][0]
+    assert np.linalg.norm(modal - final[reps[np.argmax(weights)]]) < 0.1
     assert res.series["expected"].shape == (28, 1, 2)
     np.testing.assert_allclose(res.series["expected"][-1], res.forecast)
     json.loads(res.to_json())
@@ -236,6 +243,11 @@ def assert_matches_loop(seed: int, params: SMPParams) -> None:
     np.testing.assert_allclose(run.rho[0], loop.rho, rtol=0, atol=1e-9)
     np.testing.assert_allclose(risk0[0], loop.risk[0], rtol=0, atol=1e-9)
     assert bool(run.converged[0]) == loop.converged
+    expected = [
+        (w[0, :, None] * c[0]).sum(axis=0)
+        for w, c in zip(run.rep_probabilities, run.rep_positions, strict=True)
+    ]
+    np.testing.assert_allclose(expected, loop.expected, rtol=0, atol=1e-9)
 
 
 @pytest.mark.parametrize("seed", range(10))
@@ -532,3 +544,36 @@ def test_degenerate_inputs() -> None:
     assert res.rounds[0, 0] >= 1
     np.testing.assert_array_equal(res.final_positions, res.trajectory[0])
     np.testing.assert_allclose(res.forecast, [[40.0, 40.0]])
+
+
+# ------------------------------------------------------------------ actor order
+def test_near_positions_cluster_the_same_way_in_any_order() -> None:
+    # 54.43, 54.45 and 54.53 (on 0-100): 54.43-54.45 and 54.45-54.53 lie within 0.1 points of
+    # each other, 54.43-54.53 does not. KTAB's scan makes one cluster when 54.45 comes first
+    # and two otherwise; the forecast's clusters are the chain, whatever the order.
+    from accord.models.smp.turn import ktab_unique_positions, unique_positions
+
+    x = np.array([54.43, 54.53, 54.45, 20.0]) / 100
+    for order in ([0, 1, 2, 3], [2, 0, 1, 3], [3, 1, 2, 0]):
+        xs = x[order][None, :, None]
+        rep, centre = unique_positions(xs)
+        groups = {tuple(sorted(np.array(order)[rep[0] == r])) for r in set(rep[0].tolist())}
+        assert groups == {(0, 1, 2), (3,)}
+        mean = centre[0, rep[0][order.index(0)], 0]
+        assert mean == pytest.approx((54.43 + 54.53 + 54.45) / 300, abs=1e-15)
+    assert len(set(ktab_unique_positions(x[None, :, None])[0].tolist())) == 3
+    assert len(set(ktab_unique_positions(x[[2, 0, 1, 3]][None, :, None])[0].tolist())) == 2
+
+
+def test_the_forecast_does_not_depend_on_actor_order() -> None:
+    # 8 actors, no exact tie: reversing the actors moved the forecast from 52.72 to 50.84
+    scn = random_scenario(152, n_actors=8, n_issues=1)
+    smp = models.get("smp")
+    a = smp.run(scn)
+    b = smp.run(scn.subset(actors=list(reversed(scn.actor_ids))))
+    np.testing.assert_allclose(a.forecast, b.forecast, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(a.diagnostics["modal"], b.diagnostics["modal"], atol=1e-9)
+    # the loop reference, written independently, gives the same forecast
+    cap, x0, sal = space(scn.to_arrays())
+    loop = run_loop(cap[0].tolist(), x0[0].tolist(), sal[0].tolist(), SMPParams())
+    np.testing.assert_allclose(a.forecast[0], 100 * np.array(loop.expected[-1]), atol=1e-9)

@@ -236,13 +236,14 @@ class LoopRun:
     positions: list[Mat] = field(default_factory=list)
     risk: list[Vec] = field(default_factory=list)
     probabilities: list[Vec] = field(default_factory=list)
+    expected: list[Vec] = field(default_factory=list)
     rho: Vec = field(default_factory=list)
     turns: list[LoopTurn] = field(default_factory=list)
     converged: bool = False
 
 
 def reported(x: Mat, cap: Vec, sal: Mat, r: Vec, p: SMPParams) -> Vec:
-    """Return each actor's reported win probability (§8)."""
+    """Return each actor's reported win probability (§8): KTAB's scan in actor order."""
     n = len(x)
     reps: list[int] = []
     member = []
@@ -261,6 +262,48 @@ def reported(x: Mat, cap: Vec, sal: Mat, r: Vec, p: SMPParams) -> Vec:
     return [prob[reps.index(member[a])] for a in range(n)]
 
 
+def clusters(x: Mat) -> list[list[int]]:
+    """Return the groups of actors linked by chains of distances below 1e-3 (any order).
+
+    Grown one group at a time from its lowest actor: every actor closer than 1e-3 to a member
+    joins, until nobody does.
+    """
+    n = len(x)
+    seen = [False] * n
+    out = []
+    for a in range(n):
+        if seen[a]:
+            continue
+        group, todo, seen[a] = [a], [a], True
+        while todo:
+            m = todo.pop()
+            for b in range(n):
+                near = math.sqrt(sum((x[m][k] - x[b][k]) ** 2 for k in range(len(x[m]))))
+                if not seen[b] and near < 1e-3:
+                    seen[b] = True
+                    group.append(b)
+                    todo.append(b)
+        out.append(sorted(group))
+    return out
+
+
+def expected(x: Mat, cap: Vec, sal: Mat, r: Vec, p: SMPParams) -> Vec:
+    """Return the forecast of a state: the probability-weighted mean of its clusters' positions.
+
+    A cluster sits at its members' mean position (their position when they coincide); every
+    actor judges the clusters with its own true utilities.
+    """
+    groups = clusters(x)
+    k = len(x[0])
+    centre = []
+    for g in groups:
+        first = x[g[0]]
+        centre.append([first[d] + sum(x[m][d] - first[d] for m in g) / len(g) for d in range(k)])
+    util = [[beta(distance(x[a], sal[a], c), r[a]) for c in centre] for a in range(len(x))]
+    prob = pce(cap, util, p)
+    return [sum(prob[u] * centre[u][d] for u in range(len(groups))) for d in range(k)]
+
+
 def run_loop(
     cap: Vec, x0: Mat, sal: Mat, p: SMPParams, gen: np.random.Generator | None = None
 ) -> LoopRun:
@@ -277,6 +320,7 @@ def run_loop(
     out.positions.append([list(row) for row in x])
     out.risk.append(r)
     out.probabilities.append(reported(x, cap, sal, r, p))
+    out.expected.append(expected(x, cap, sal, r, p))
     first = 0.0
     t = 0
     while True:
@@ -295,6 +339,7 @@ def run_loop(
         out.positions.append([list(row) for row in x])
         out.risk.append(r)
         out.probabilities.append(reported(x, cap, sal, r, p))
+        out.expected.append(expected(x, cap, sal, r, p))
         if t >= p.min_turns and rho < p.min_delta_ratio:
             out.converged = True
             return out

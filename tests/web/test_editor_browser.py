@@ -7,6 +7,7 @@ Set ``ACCORD_SCREENSHOTS=docs/screenshots`` to also save the editor's screenshot
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -448,6 +449,12 @@ def test_a_long_monte_carlo_can_be_cancelled(
     page.wait_for_function(
         "() => document.querySelector('#mc-progress-text').textContent.startsWith('running')"
     )
+    # how far it is and how long it should still take, next to the bar and the cancel button
+    running = page.inner_text("#mc-progress-text")
+    assert re.fullmatch(
+        r"running — \d+% — (about \d+ (s|min) left|nearly done) \([\d,]+ of 40,000 draws\)",
+        running,
+    ), running
     page.click("#cancel-mc")
     page.wait_for_function(
         "() => document.querySelector('#mc-progress-text').textContent.startsWith('Cancelled')"
@@ -459,4 +466,22 @@ def test_a_long_monte_carlo_can_be_cancelled(
     assert saved == []
     assert page.inner_text("#mc-result") == ""
     shot(page, "web-cancel.png", element="#mc-panel")
+
+    # a comparison expected to take long runs as a job too: the same bar, estimate and cancel
+    page.select_option("#compare-model", "bdm")
+    page.fill("#compare-draws", "1000")
+    page.click("#run-compare")
+    page.wait_for_selector("#cancel-compare:not([hidden])")
+    page.wait_for_function(
+        "() => /^(queued|running) — .*about \\d+ (s|min)/"
+        ".test(document.querySelector('#compare-progress-text').textContent)"
+    )
+    page.click("#cancel-compare")
+    page.wait_for_function(
+        "() => document.querySelector('#compare-progress-text').textContent.startsWith('Cancelled')"
+    )
+    assert page.inner_text("#compare-progress-text").endswith("model runs: nothing was saved.")
+    assert page.is_hidden("#cancel-compare") and page.is_enabled("#run-compare")
+    assert page.inner_text("#compare-result") == ""
+    assert json.loads(httpx.get(f"{server}/api/runs", params={"kind": "compare"}).text) == []
     assert elsewhere == []

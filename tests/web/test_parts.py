@@ -150,13 +150,34 @@ def _cli() -> typer.Typer:
 
 def test_serve_passes_its_options(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple[Any, ...]] = []
-    monkeypatch.setattr(web_cmds, "run_server", lambda *a: calls.append(a))
+    monkeypatch.setattr(web_cmds, "run_server", lambda *a, **k: calls.append((*a, k)))
     result = CliRunner().invoke(_cli(), ["serve", "--port", "8123", "--store", "off"])
     assert result.exit_code == 0, result.output
-    assert calls == [("127.0.0.1", 8123, "off", 1024 * 1024)]
-    result = CliRunner().invoke(_cli(), ["serve", "--host", "0.0.0.0", "--max-upload-kb", "64"])
-    assert calls[-1] == ("0.0.0.0", 8000, None, 64 * 1024)
-    assert "no login" in result.output
+    plain = {
+        "token": None,
+        "allow_hosts": (),
+        "body_timeout": 15.0,
+        "compute_queue": None,
+        "max_seconds": None,
+    }
+    assert calls == [("127.0.0.1", 8123, "off", 1024 * 1024, plain)]
+    result = CliRunner().invoke(
+        _cli(),
+        [
+            *("serve", "--host", "0.0.0.0", "--max-upload-kb", "64", "--token", "t" * 20),
+            *("--allow-host", "a.example", "--allow-host", "b.example", "--body-timeout", "2.5"),
+            *("--queue", "3", "--max-seconds", "30"),
+        ],
+    )
+    options = {
+        "token": "t" * 20,
+        "allow_hosts": ("a.example", "b.example"),
+        "body_timeout": 2.5,
+        "compute_queue": 3,
+        "max_seconds": 30.0,
+    }
+    assert calls[-1] == ("0.0.0.0", 8000, None, 64 * 1024, options)
+    assert "access token" in result.output
 
 
 def test_run_server_checks_before_starting() -> None:

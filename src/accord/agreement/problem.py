@@ -157,8 +157,21 @@ def build(
         stake=stake,
         vetoes=np.broadcast_to(veto_rows, (d, len(veto_rows))) & cares,
         voters=np.broadcast_to(voter_rows, (d, len(voter_rows))) & cares,
-        capability=np.asarray(arrays.capability, dtype=np.float64),
+        capability=_safe_capability(arrays.capability),
         quota=quota if voter_rows.any() else 1.0,
         lo=lo,
         width=width,
     )
+
+
+def _safe_capability(capability: FloatArray) -> FloatArray:
+    """Return capabilities scaled per draw by a power of two so that the largest is below 2^20.
+
+    Only shares of capability matter here (a quota); the scaling is exact, and it keeps sums of
+    capabilities such as 1e308 from overflowing. Draws whose largest is below 2^20 are kept.
+    """
+    cap = np.asarray(capability, dtype=np.float64)
+    top = np.where(np.isfinite(cap), np.abs(cap), 0.0).max(axis=1) if cap.size else np.zeros(0)
+    exponent = np.frexp(np.where(top > 2.0**20, top, 1.0))[1]
+    shift = np.where(top > 2.0**20, 20 - exponent, 0)
+    return np.ldexp(cap, shift[:, None]) if shift.any() else cap

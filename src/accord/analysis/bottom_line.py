@@ -26,21 +26,20 @@ The median is the forecast combination of :class:`~accord.models.consensus.Conse
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from accord import __version__
+from accord import __version__, jsonsafe
 from accord.agreement import analyse
 from accord.agreement.analysis import Blocker
 from accord.analysis.deal import DealForecast, deal_at_point, deal_forecast
 from accord.analysis.inputs import Input, apply_values, uncertain_inputs
 from accord.errors import AccordError
-from accord.models.base import Model
+from accord.models.base import Cost, Model
 from accord.scenario.model import Scenario
 
 if TYPE_CHECKING:
@@ -242,6 +241,7 @@ class BottomLine:
                     "models": list(self.models),
                     "combination": "median",
                     "draws": self.draws,
+                    "dropped_draws": self.deal.dropped,
                     "seed": self.seed,
                     "uncertain_inputs": self.n_inputs,
                     "driver_spread": self.driver_spread,
@@ -254,7 +254,7 @@ class BottomLine:
 
     def to_json(self) -> str:
         """Return :meth:`to_dict` as deterministic JSON text."""
-        return json.dumps(self.to_dict(), indent=2, sort_keys=True, allow_nan=False)
+        return jsonsafe.dumps(self.to_dict())
 
     def to_frame(self) -> pd.DataFrame:
         """Return a tidy table: one row per issue with the headline numbers."""
@@ -357,6 +357,36 @@ def drivers(
     return Drivers(scenario.issue_ids, tuple(inputs), out[0], out[1::2], out[2::2], used)
 
 
+def estimate_cost(
+    scenario: Scenario,
+    models: Sequence[Model],
+    *,
+    draws: int = DEFAULT_DRAWS,
+    spread: float | None = None,
+    with_drivers: bool = True,
+) -> Cost:
+    """Return the estimated cost of :func:`bottom_line` (and of ``accord run``'s own forecast).
+
+    Every model runs on the coded values (twice: the forecast and the deal analysis), on
+    ``draws`` draws and, for the drivers, on 2m + 1 perturbed scenarios (m uncertain inputs);
+    see :meth:`Model.cost`. Nothing is run.
+    """
+    if not models:
+        raise AccordError("no model to estimate")
+    n, k = len(scenario.actors), len(scenario.issues)
+    rows = 2 + max(draws, 0)
+    if with_drivers:
+        m = len([i for i in uncertain_inputs(scenario, spread) if i.high > i.low])
+        if not m and spread is None:
+            m = len([i for i in uncertain_inputs(scenario, DRIVER_SPREAD) if i.high > i.low])
+        rows += 2 * m + 1
+    costs = [model.cost(n, k, rows) for model in models]
+    total = costs[0]
+    for c in costs[1:]:
+        total = total + c
+    return replace(total, model=f"{len(costs)} models") if len(costs) > 1 else total
+
+
 def _interval(values: FloatArray) -> tuple[float | None, float | None]:
     ok = values[np.isfinite(values)]
     if ok.size == 0:
@@ -436,17 +466,29 @@ def bottom_line(
     spread: float | None = None,
     tracks: Sequence[Sequence[str]] | None = None,
     with_drivers: bool = True,
+    drop_invalid: bool = False,
 ) -> BottomLine:
     """Return the bottom line of ``scenario`` across ``models`` (see the module docstring).
 
-    ``draws`` 0 judges the coded values only (no interval; P(deal) is 0 or 1).
+    ``draws`` 0 judges the coded values only (no interval; P(deal) is 0 or 1). A draw in which
+    some model gives no finite forecast is an error unless ``drop_invalid`` leaves such draws
+    out (counted in the record's ``dropped_draws``; see
+    :func:`~accord.analysis.deal.deal_forecast`).
     """
     if isinstance(draws, bool) or draws < 0:
         raise AccordError(f"--draws must be a whole number >= 0, got {draws}")
     if draws == 0:
         deal = deal_at_point(scenario, models, seed=seed, tracks=tracks)
     else:
-        deal = deal_forecast(scenario, models, draws=draws, seed=seed, tracks=tracks, spread=spread)
+        deal = deal_forecast(
+            scenario,
+            models,
+            draws=draws,
+            seed=seed,
+            tracks=tracks,
+            spread=spread,
+            drop_invalid=drop_invalid,
+        )
     found = (
         drivers(scenario, models, seed=seed, spread=spread, tracks=tracks) if with_drivers else None
     )

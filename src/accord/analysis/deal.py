@@ -20,7 +20,6 @@ take to open it (:mod:`accord.agreement.concession`). Issues are judged on their
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,13 +27,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from accord import __version__
+from accord import __version__, jsonsafe
 from accord.agreement import Agreement, Settlement, Transfer, analyse
 from accord.agreement.concession import Concession, concessions
 from accord.analysis.inputs import apply_values, uncertain_inputs
 from accord.analysis.sampling import check_correlation, draw_block_range
 from accord.errors import AccordError
-from accord.models.base import Model, Result
+from accord.models.base import Model, Result, invalid_draws, invalid_draws_message
 from accord.scenario.model import Scenario
 
 FloatArray = NDArray[np.float64]
@@ -115,6 +114,9 @@ class DealForecast:
     n_inputs: int
     tracks: tuple[tuple[str, ...], ...] | None
     transfers: tuple[Transfer, ...] = field(default=())
+    dropped: int = 0
+    """Draws left out because some model gave no finite forecast in them (``drop_invalid``):
+    the draws summarised are ``draws - dropped``."""
 
     def __repr__(self) -> str:
         from accord.formatting import per_issue, short_title
@@ -211,6 +213,7 @@ class DealForecast:
                 },
                 "provenance": {
                     "draws": self.draws,
+                    "dropped_draws": self.dropped,
                     "seed": self.seed,
                     "uncertain_inputs": self.n_inputs,
                     "tracks": None if self.tracks is None else [list(t) for t in self.tracks],
@@ -230,7 +233,7 @@ class DealForecast:
 
     def to_json(self) -> str:
         """Return :meth:`to_dict` as deterministic JSON text."""
-        return json.dumps(self.to_dict(), indent=2, sort_keys=True, allow_nan=False)
+        return jsonsafe.dumps(self.to_dict())
 
 
 def _none(x: float) -> float | None:
@@ -260,12 +263,15 @@ def deal_forecast(
     spread: float | None = None,
     bloc_correlation: float = 0.0,
     what_it_takes: bool = True,
+    drop_invalid: bool = False,
 ) -> DealForecast:
     """Return the deal-aware forecasts of ``models`` on ``scenario`` (see the module docstring).
 
     Without uncertain inputs (no ranges and no ``spread``) there is one draw, the coded values,
     and P(deal) is 0 or 1. ``what_it_takes`` False skips the concessions (the slowest part for
-    many linked issues).
+    many linked issues). A draw in which some model gives no finite forecast is an error
+    ("N of M draws gave no finite forecast ...") unless ``drop_invalid``: such draws are then
+    left out for every model and for the agreement analysis, and counted in ``dropped``.
     """
     if isinstance(draws, bool) or draws < 1:
         raise AccordError(f"--draws must be a whole number >= 1, got {draws}")
@@ -281,14 +287,30 @@ def deal_forecast(
     else:
         arrays, draws = base, 1
     chosen = None if tracks is None else tuple(tuple(t) for t in tracks)
+    coded_runs = [model.run(base, rng=seed) for model in models]  # raises at the coded values
+    overs = [
+        np.asarray(model.run(arrays, rng=seed, finite=False).forecast)
+        if inputs
+        else np.asarray(coded.forecast)
+        for model, coded in zip(models, coded_runs, strict=True)
+    ]
+    bad = np.zeros(arrays.n_draws, dtype=np.bool_)
+    for model, over in zip(models, overs, strict=True):
+        mine = invalid_draws(over)
+        if mine.any() and (not drop_invalid or (bad | mine).all()):
+            what = f" with model '{model.name}'"
+            raise AccordError(invalid_draws_message(mine, over, scenario.issue_ids, what))
+        bad |= mine
+    if bad.any():
+        keep = np.flatnonzero(~bad)
+        arrays = arrays.take_draws(keep.tolist())
+        overs = [over[keep] for over in overs]
     agreement = analyse(arrays, tracks=chosen, transfers=transfers)
     point = analyse(base, tracks=chosen, transfers=transfers)
-    runs = []
-    for model in models:
-        coded = model.run(base, rng=seed)
-        at_point = coded.forecast[0]
-        over = model.run(arrays, rng=seed).forecast if inputs else at_point[None, :]
-        runs.append(ModelDeal(model, np.array(at_point), agreement.settle(over), coded))
+    runs = [
+        ModelDeal(model, np.array(coded.forecast[0]), agreement.settle(over), coded)
+        for model, coded, over in zip(models, coded_runs, overs, strict=True)
+    ]
     found = concessions(base, tracks=chosen, transfers=transfers) if what_it_takes else []
     return DealForecast(
         scenario=scenario,
@@ -301,6 +323,7 @@ def deal_forecast(
         n_inputs=len(inputs),
         tracks=chosen,
         transfers=tuple(transfers),
+        dropped=int(bad.sum()),
     )
 
 

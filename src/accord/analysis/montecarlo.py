@@ -5,25 +5,36 @@ arrays with a draw axis and runs the model once on the whole batch (see
 :mod:`accord.analysis.parallel` for the chunks and where they run). The forecasts are put back
 in draw order and summarised per issue: mean, median, 80 % and 95 % intervals, a histogram
 across the scale, and the probability of each labelled region of the scale.
+
+A draw in which the model gives no finite forecast (inputs beyond what it can compute) is never
+summarised silently: :func:`run` refuses ("N of M draws gave no finite forecast ...") unless
+asked to drop such draws (``drop_invalid=True``, ``accord mc --drop-invalid``); the result then
+says how many were dropped, and the share of converged draws counts every draw.
+
+**Bounds.** What a run keeps is every draw's forecast (and with ``deal`` its outcome and
+settlement): ``draws x issues x`` :data:`BYTES_PER_CELL` (or :data:`DEAL_BYTES_PER_CELL`)
+bytes, whatever the number of workers, as the results come back to this process. A run whose
+results would pass :data:`MAX_RESULT_BYTES` is refused with the arithmetic; so is a chunk of
+more than :data:`MAX_CHUNK_CELLS` (draws x actors x issues) cells, and more than
+:data:`MAX_BINS` histogram bins.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from accord import __version__
+from accord import __version__, jsonsafe
 from accord.analysis.inputs import Input, uncertain_inputs
 from accord.analysis.parallel import ChunkJob, Runner, plan_chunks, serial_runner
 from accord.analysis.sampling import SAMPLE_BLOCK, check_correlation
 from accord.errors import AccordError
 from accord.formatting import per_issue, short_title
-from accord.models.base import FloatArray, Model
+from accord.models.base import Cost, FloatArray, Model, invalid_draws, invalid_draws_message
 from accord.scenario.model import Issue, Scenario
 
 FORMAT_VERSION = 1
@@ -36,6 +47,18 @@ DEFAULT_CHUNK = 1000
 """Draws per chunk (one task)."""
 DEFAULT_BINS = 20
 """Histogram bins across each issue's scale."""
+MAX_BINS = 10_000
+"""The most histogram bins (a histogram finer than this says nothing more, and costs memory)."""
+BYTES_PER_CELL = 9
+"""Bytes a run keeps per draw and issue: the forecast (8) and whether it converged (1)."""
+DEAL_BYTES_PER_CELL = 34
+"""With ``deal``: also the deal-aware outcome, the settlement (8 each), whether they settle and
+the per-draw bookkeeping of the summaries (about 9 more)."""
+MAX_RESULT_BYTES = 2_000_000_000
+"""The most bytes of per-draw results one run keeps in memory (2 GB)."""
+MAX_CHUNK_CELLS = 10_000_000
+"""The most draws x actors x issues cells of one chunk (each model holds a few arrays of this
+size, and an iterative one one per round: 80 MB each)."""
 
 
 @dataclass(frozen=True)
@@ -115,18 +138,36 @@ def region_probabilities(values: FloatArray, issue: Issue) -> tuple[Region, ...]
     )
 
 
+def histogram(
+    values: FloatArray, low: float, high: float, bins: int
+) -> tuple[FloatArray, FloatArray]:
+    """Return (counts, edges) of finite ``values`` in ``bins`` equal bins across [low, high].
+
+    Every finite value is counted once: a value at ``high`` is in the last bin, one at ``low``
+    in the first, and a value that rounding put a hair outside the scale (a weighted mean of
+    positions that all sit at the end) is counted in the end bin it belongs to. The counts add
+    up to the number of finite values.
+    """
+    x = np.asarray(values, dtype=np.float64)
+    x = np.clip(x[np.isfinite(x)], low, high)
+    counts, edges = np.histogram(x, bins=bins, range=(low, high))
+    if int(counts.sum()) != x.size:  # pragma: no cover - np.histogram counts both ends
+        raise RuntimeError(f"histogram counted {int(counts.sum())} of {x.size} values")
+    return counts, edges
+
+
 def summarize_issue(
     values: FloatArray, issue: Issue, bins: int = DEFAULT_BINS, converged: float = 1.0
 ) -> IssueSummary:
     """Summarise one issue's forecasts (NaN forecasts count in no bin and no region)."""
     x = np.asarray(values, dtype=np.float64)
-    x = x[np.isfinite(x)]
+    x = np.clip(x[np.isfinite(x)], issue.scale.min, issue.scale.max)
     if x.size:
         q = np.quantile(x, [0.5, 0.1, 0.9, 0.025, 0.975])
         mean = float(x.mean())
     else:
         q, mean = np.full(5, np.nan), np.nan
-    counts, edges = np.histogram(x, bins=bins, range=(issue.scale.min, issue.scale.max))
+    counts, edges = histogram(x, issue.scale.min, issue.scale.max, bins)
     return IssueSummary(
         issue=issue.id,
         name=issue.name,
@@ -158,6 +199,7 @@ class MonteCarloProvenance:
     accord_version: str
     deal: bool = False
     tracks: tuple[tuple[str, ...], ...] | None = None
+    drop_invalid: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
@@ -210,6 +252,9 @@ class MonteCarloResult:
     provenance: MonteCarloProvenance
     deals: tuple[IssueDealSummary, ...] = ()
     outcomes: FloatArray | None = None
+    dropped: int = 0
+    """Draws left out because the model gave no finite forecast in them (``drop_invalid``);
+    their rows of ``forecasts`` are NaN."""
 
     @property
     def issue_ids(self) -> tuple[str, ...]:
@@ -297,6 +342,7 @@ class MonteCarloResult:
             "provenance": self.provenance.to_dict(),
             "inputs": [i.name for i in self.inputs],
             "issues": [s.to_dict() for s in self.summaries],
+            "dropped_draws": self.dropped,
         }
         if self.deals:
             out["deal"] = [d.to_dict() for d in self.deals]
@@ -313,7 +359,7 @@ class MonteCarloResult:
 
     def to_json(self, *, draws: bool = False) -> str:
         """Return :meth:`to_dict` as deterministic JSON text."""
-        return json.dumps(self.to_dict(draws=draws), indent=2, sort_keys=True, allow_nan=False)
+        return jsonsafe.dumps(self.to_dict(draws=draws))
 
 
 def _at_least(value: int, least: int, what: str) -> int:
@@ -323,13 +369,76 @@ def _at_least(value: int, least: int, what: str) -> int:
 
 
 def check_options(
-    draws: int, chunk: int = DEFAULT_CHUNK, bins: int = DEFAULT_BINS, seed: int = 0
+    draws: int,
+    chunk: int = DEFAULT_CHUNK,
+    bins: int = DEFAULT_BINS,
+    seed: int = 0,
+    *,
+    n_actors: int = 1,
+    n_issues: int = 1,
+    deal: bool = False,
 ) -> None:
-    """Raise :class:`AccordError` unless draws, chunk and bins are >= 1 and seed >= 0."""
+    """Raise :class:`AccordError` unless the options are valid and the run fits in memory.
+
+    draws, chunk and bins must be >= 1, seed >= 0, bins at most :data:`MAX_BINS`; the
+    per-draw results (``draws x n_issues`` cells) at most :data:`MAX_RESULT_BYTES` and one
+    chunk at most :data:`MAX_CHUNK_CELLS` cells. Without the scenario's numbers of actors and
+    issues (the command line checks before loading it) one of each is assumed; :func:`run`
+    checks again with the real ones. Each message says how to go bigger.
+    """
     _at_least(draws, 1, "--draws")
     _at_least(chunk, 1, "--chunk")
     _at_least(bins, 1, "--bins")
     _at_least(seed, 0, "--seed")
+    if bins > MAX_BINS:
+        raise AccordError(
+            f"--bins must be at most {MAX_BINS:,}, got {bins:,}: a finer histogram adds no "
+            "information; for the exact distribution take every draw's forecast "
+            "(--json -o FILE, or MonteCarloResult.draws_frame() in Python)"
+        )
+    per_cell = DEAL_BYTES_PER_CELL if deal else BYTES_PER_CELL
+    need = draws * n_issues * per_cell
+    if need > MAX_RESULT_BYTES:
+        most = MAX_RESULT_BYTES // (n_issues * per_cell)
+        raise AccordError(
+            f"--draws {draws:,} is too many for one run: {draws:,} draws x {n_issues:,} "
+            f"issue{'s' if n_issues != 1 else ''} x {per_cell} bytes = {_bytes(need)} of "
+            f"results kept in memory, above the limit of {_bytes(MAX_RESULT_BYTES)}; use at "
+            f"most {most:,} draws per run. For more, run several times with different --seed "
+            "values and pool the draws; --workers N or --scheduler ADDRESS (a Dask cluster) "
+            "spread the computation, not the results"
+        )
+    cells = min(chunk, draws) * n_actors * n_issues
+    if cells > MAX_CHUNK_CELLS:
+        most = max(1, MAX_CHUNK_CELLS // (n_actors * n_issues))
+        raise AccordError(
+            f"--chunk {min(chunk, draws):,} is too large: {min(chunk, draws):,} draws x "
+            f"{n_actors:,} actors x {n_issues:,} issues = {cells:,} cells per chunk, above "
+            f"{MAX_CHUNK_CELLS:,}; use --chunk {most:,} or fewer (more chunks cost nothing "
+            "but a little overhead, and --workers N runs them in parallel)"
+        )
+
+
+def estimate_cost(
+    scenario: Scenario, model: Model, draws: int, chunk: int = DEFAULT_CHUNK, deal: bool = False
+) -> Cost:
+    """Return the estimated cost of :func:`run` (see :meth:`Model.cost`).
+
+    Time: the model on every draw. Memory: the model on one chunk, plus the per-draw results
+    kept (see :func:`check_options`). Nothing is run.
+    """
+    n, k = len(scenario.actors), len(scenario.issues)
+    whole = model.cost(n, k, draws)
+    per_chunk = model.cost(n, k, min(chunk, draws))
+    kept = draws * k * (DEAL_BYTES_PER_CELL if deal else BYTES_PER_CELL)
+    return replace(whole, bytes=per_chunk.bytes + kept)
+
+
+def _bytes(n: float) -> str:
+    for unit, step in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n >= step:
+            return f"{n / step:,.1f} {unit}"
+    return f"{n:,.0f} bytes"
 
 
 def run(
@@ -346,6 +455,7 @@ def run(
     progress: Callable[[int], None] | None = None,
     deal: bool = False,
     tracks: Sequence[Sequence[str]] | None = None,
+    drop_invalid: bool = False,
 ) -> MonteCarloResult:
     """Run ``model`` on ``draws`` random draws of the scenario's uncertain inputs.
 
@@ -354,10 +464,20 @@ def run(
     (default: here, one after the other); ``progress`` is called with the number of draws
     done after each chunk. ``deal`` also runs the agreement analysis on every draw (with
     ``tracks`` as packages of linked issues) and summarises P(deal), the settlement and the
-    deal-aware outcome per issue. Raises :class:`AccordError` for bad options or a scenario
-    with nothing uncertain.
+    deal-aware outcome per issue. Raises :class:`AccordError` for bad options, a run too big
+    for memory (see :func:`check_options`) or a scenario with nothing uncertain, and for draws
+    in which the model gives no finite forecast unless ``drop_invalid``: then those draws are
+    left out of every summary (and counted in ``dropped``).
     """
-    check_options(draws, chunk, bins, seed)
+    check_options(
+        draws,
+        chunk,
+        bins,
+        seed,
+        n_actors=len(scenario.actors),
+        n_issues=len(scenario.issues),
+        deal=deal,
+    )
     draws, chunk, bins, seed = int(draws), int(chunk), int(bins), int(seed)
     rho = check_correlation(bloc_correlation)
     inputs = tuple(uncertain_inputs(scenario, spread))
@@ -400,9 +520,15 @@ def run(
             close()
     if not filled.all():
         raise RuntimeError("the runner did not return every chunk")
+    bad = invalid_draws(forecasts)
+    if bad.all() or (bad.any() and not drop_invalid):
+        raise AccordError(invalid_draws_message(bad, forecasts, scenario.issue_ids))
+    valid = ~bad
+    forecasts[bad] = np.nan
     forecasts.flags.writeable = False
+    # converged counts over every draw: a dropped draw did not converge
     summaries = tuple(
-        summarize_issue(forecasts[:, j], issue, bins, float(converged[:, j].mean()))
+        summarize_issue(forecasts[valid, j], issue, bins, float((converged[:, j] & valid).mean()))
         for j, issue in enumerate(scenario.issues)
     )
     provenance = MonteCarloProvenance(
@@ -419,16 +545,18 @@ def run(
         accord_version=__version__,
         deal=deal,
         tracks=chosen,
+        drop_invalid=drop_invalid,
     )
     deals: tuple[IssueDealSummary, ...] = ()
     if deal:
+        outcomes[bad] = np.nan
         outcomes.flags.writeable = False
         deals = tuple(
             _deal_summary(
                 issue,
-                dealt[:, j],
-                outcomes[:, j],
-                settlements[:, j],
+                dealt[valid, j],
+                outcomes[valid, j],
+                settlements[valid, j],
                 holdouts[j],
                 pivotal[j],
                 scenario.actor_ids,
@@ -444,6 +572,7 @@ def run(
         provenance,
         deals,
         outcomes if deal else None,
+        int(bad.sum()),
     )
 
 

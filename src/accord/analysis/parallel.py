@@ -27,7 +27,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -35,7 +35,7 @@ from numpy.typing import NDArray
 from accord.analysis.inputs import Input, apply_values
 from accord.analysis.sampling import draw_block_range
 from accord.errors import AccordError
-from accord.models.base import FloatArray, Model
+from accord.models.base import FloatArray, Model, invalid_draws
 from accord.scenario.arrays import ScenarioArrays
 
 CONNECT_TIMEOUT = 5.0
@@ -100,7 +100,9 @@ class ChunkJob:
         )
         batch = apply_values(self.arrays, self.inputs, values)
         seed = np.random.SeedSequence(self.seed, spawn_key=(MODEL_BRANCH, chunk.index))
-        result = self.model.run(batch, rng=np.random.default_rng(seed))
+        # Draws without a finite forecast come back as NaN: the run counts them (and refuses
+        # or drops them), so a chunk never fails for one bad draw.
+        result = self.model.run(batch, rng=np.random.default_rng(seed), finite=False)
         deal = None
         if self.deal:
             from accord.agreement import analyse
@@ -108,11 +110,12 @@ class ChunkJob:
             agreement = analyse(batch, tracks=self.tracks)
             settled = agreement.settle(result.forecast)
             k, n = batch.n_issues, batch.n_actors
+            kept = ~invalid_draws(result.forecast)  # blockers are counted over these draws
             holdouts = np.zeros((k, n), dtype=np.int64)
             pivotal = np.zeros((k, n), dtype=np.int64)
             for zone in agreement.zones:
-                holdouts[list(zone.index)] = zone.holdouts.sum(axis=0)
-                pivotal[list(zone.index)] = zone.pivotal.sum(axis=0)
+                holdouts[list(zone.index)] = zone.holdouts[kept].sum(axis=0)
+                pivotal[list(zone.index)] = zone.pivotal[kept].sum(axis=0)
             deal = ChunkDeal(settled.deal, settled.outcome, settled.settlement, holdouts, pivotal)
         return ChunkOutput(np.array(result.forecast), np.array(result.converged), deal)
 
@@ -121,7 +124,18 @@ Runner = Callable[[ChunkJob, Sequence[Chunk]], Iterable[tuple[Chunk, ChunkOutput
 """Computes chunks and yields each with its output, in any order."""
 
 
-def serial_runner(job: ChunkJob, chunks: Sequence[Chunk]) -> Iterator[tuple[Chunk, ChunkOutput]]:
+class ChunkWork(Protocol):
+    """Any job whose chunks can be computed on their own.
+
+    A :class:`ChunkJob`, or the batched model calls of a design sweep
+    (:class:`accord.process.sweep.SweepJob`): the runners below take any of them.
+    """
+
+    def run(self, chunk: Chunk) -> Any:
+        """Compute one chunk."""
+
+
+def serial_runner(job: ChunkWork, chunks: Sequence[Chunk]) -> Iterator[tuple[Chunk, Any]]:
     """Run the chunks one after the other in this process."""
     for chunk in chunks:
         yield chunk, job.run(chunk)
@@ -134,7 +148,7 @@ def plan_chunks(draws: int, chunk: int) -> tuple[Chunk, ...]:
     )
 
 
-def _run_chunk(chunk: Chunk, job: ChunkJob) -> tuple[Chunk, ChunkOutput]:
+def _run_chunk(chunk: Chunk, job: ChunkWork) -> tuple[Chunk, Any]:
     return chunk, job.run(chunk)
 
 
@@ -144,9 +158,7 @@ class DaskRunner:
     def __init__(self, client: Any) -> None:
         self.client = client
 
-    def __call__(
-        self, job: ChunkJob, chunks: Sequence[Chunk]
-    ) -> Iterator[tuple[Chunk, ChunkOutput]]:
+    def __call__(self, job: ChunkWork, chunks: Sequence[Chunk]) -> Iterator[tuple[Chunk, Any]]:
         """Submit one task per chunk and yield each chunk's output as it completes."""
         from distributed import as_completed
 

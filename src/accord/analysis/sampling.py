@@ -30,7 +30,6 @@ from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import special
 
 from accord.analysis.inputs import Input
 from accord.errors import AccordError
@@ -86,6 +85,8 @@ def quantiles(inputs: Sequence[Input], u: FloatArray) -> FloatArray:
         out[:, tri] = np.where(q <= cut, rising, falling)
     pert = np.array([i.distribution == "pert" for i in inputs], dtype=bool)
     if pert.any():
+        from scipy import special  # here, not at the top: the CLI starts faster without SciPy
+
         a, b = pert_shape([i for i, flag in zip(inputs, pert, strict=True) if flag])
         out[:, pert] = low[pert] + width[pert] * special.betaincinv(a, b, p[:, pert])
     return np.clip(out, low, high)
@@ -124,6 +125,8 @@ def sample(
     group = correlation_groups(inputs) if rho > 0 else np.full(len(inputs), -1, dtype=np.intp)
     tied = group >= 0
     if tied.any():
+        from scipy import special
+
         shared = rng.standard_normal((draws, int(group.max()) + 1))
         own = rng.standard_normal((draws, int(tied.sum())))
         z = math.sqrt(rho) * shared[:, group[tied]] + math.sqrt(1.0 - rho) * own

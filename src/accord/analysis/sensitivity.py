@@ -35,6 +35,10 @@ FORMAT_VERSION = 1
 (``accord sensitivity --json``; schemas in ``docs/json/``)."""
 CHUNK_CELLS = 500_000
 """Draws x actors x issues evaluated per model call when a batch is split (bounds memory)."""
+MAX_SOBOL_RUNS = 1 << 22
+"""The most model runs of one Sobol analysis, N (m + 2) for N samples and m inputs (4,194,304):
+the sample, the forecasts and SALib's bootstrap all grow with it (at the limit with 153 inputs
+and 4 issues: about 40 MB of sample and 130 MB of forecasts)."""
 
 
 def _inputs(scenario: Scenario, spread: float | None) -> list[Input]:
@@ -294,6 +298,21 @@ def saltelli_rows(base: FloatArray) -> FloatArray:
     return rows.reshape(n * (d + 2), d)
 
 
+def check_sobol_size(samples: int, n_inputs: int) -> None:
+    """Raise :class:`AccordError` if N (m + 2) model runs pass :data:`MAX_SOBOL_RUNS`."""
+    runs = samples * (n_inputs + 2)
+    if runs <= MAX_SOBOL_RUNS:
+        return
+    most = 1 << max(1, (MAX_SOBOL_RUNS // (n_inputs + 2)).bit_length() - 1)
+    raise AccordError(
+        f"--samples {samples:,} is too many: with {n_inputs:,} uncertain inputs Sobol needs N "
+        f"(inputs + 2) = {samples:,} x {n_inputs + 2:,} = {runs:,} model runs, above the limit "
+        f"of {MAX_SOBOL_RUNS:,}; use --samples {most:,} or fewer. For more, vary fewer inputs "
+        "(declare ranges only on the numbers that matter), or rank them first with the "
+        "tornado (--method tornado: 2 x inputs + 1 runs)"
+    )
+
+
 def sobol(
     scenario: Scenario,
     model: Model,
@@ -310,6 +329,8 @@ def sobol(
     for m inputs, in batches of at most :data:`CHUNK_CELLS` cells. The sample is SALib's
     (a scrambled Sobol' sequence cross-sampled after Saltelli), built chunk by chunk.
     """
+    if isinstance(samples, bool) or not isinstance(samples, int | np.integer):
+        raise AccordError(f"samples must be a whole number, got {samples!r}")
     if samples < 2 or samples & (samples - 1):
         raise AccordError(f"samples must be a power of two (e.g. 256, 1024), got {samples}")
     try:
@@ -319,6 +340,7 @@ def sobol(
         raise AccordError("Sobol indices need SALib: pip install 'accord[scale]'") from None
     inputs = _inputs(scenario, spread)
     m, k = len(inputs), len(scenario.issue_ids)
+    check_sobol_size(samples, m)
     low = np.array([i.low for i in inputs])
     width = np.array([i.high for i in inputs]) - low
     problem = {

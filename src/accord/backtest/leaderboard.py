@@ -6,10 +6,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
+from accord import jsonsafe
+from accord.atomic import write_atomic
 from accord.errors import AccordError
 
 
@@ -22,8 +23,8 @@ def markers(key: str = "all") -> tuple[str, str]:
 
 
 def dumps(record: dict[str, Any]) -> str:
-    """Return the record as deterministic JSON text (sorted keys, no NaN)."""
-    return json.dumps(record, sort_keys=True, indent=2, allow_nan=False) + "\n"
+    """Return the record as deterministic JSON text (sorted keys, non-finite numbers as null)."""
+    return jsonsafe.dumps(record) + "\n"
 
 
 def _ci(m: dict[str, Any], pct: bool = False, signed: bool = False) -> str:
@@ -193,7 +194,4 @@ def update_doc(path: str | Path, markdown: str, key: str = "all") -> None:
         raise AccordError("only one of the leaderboard markers is present", source=p)
     else:
         text = (text.rstrip() + "\n\n" if text.strip() else "") + block + "\n"
-    try:
-        p.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise AccordError(f"cannot write: {exc.strerror or exc}", source=p) from None
+    write_atomic(p, text, what="write")

@@ -4,22 +4,20 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import typer
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from accord import scenario as scenario_io
-from accord.analysis import levers as levers_mod
-from accord.analysis import sensitivity as sens
 from accord.cli import render
-from accord.cli.options import MODELS
+from accord.cli.options import ALLOW_DRAFT, MODELS
 from accord.errors import AccordError
-from accord.forecast import build_lead
-from accord.scenario.model import Scenario
+
+if TYPE_CHECKING:  # imported when a command runs, not at start-up (tests/cli/test_startup.py)
+    from accord.analysis import levers as levers_mod
+    from accord.analysis import sensitivity as sens
+    from accord.scenario.model import Scenario
 
 BAR = 36
 """Width of a tornado bar in characters."""
@@ -58,6 +56,7 @@ def sensitivity(
     top: int = typer.Option(10, "--top", "-k", help="Inputs shown per issue."),
     seed: int = typer.Option(0, "--seed", help="Random seed (Sobol sample, bootstrap, model)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+    allow_draft: bool = ALLOW_DRAFT,
 ) -> None:
     r"""Which uncertain inputs move the forecast: a one-at-a-time tornado or Sobol indices.
 
@@ -69,8 +68,11 @@ def sensitivity(
     ```
 
     """
+    from accord.analysis import sensitivity as sens
+    from accord.forecast import build_lead
+
     _top(top)
-    scn = scenario_io.load(scenario)
+    scn = render.load_scenario(scenario, allow_draft=allow_draft)
     mdl = build_lead(model)
     if method is Method.tornado:
         result: sens.Tornado | sens.SobolIndices = sens.tornado(scn, mdl, spread=spread, seed=seed)
@@ -123,7 +125,7 @@ def _tornado_table(scn: Scenario, t: sens.Tornado, k: int, top: int) -> Table:
     lo, hi = float(min(shown)), float(max(shown))
     table = Table(
         title=(
-            f"{escape(issue.name)} [dim]({issue.id})[/]: forecast {render.fmt(base)} "
+            f"{render.safe(issue.name)} [dim]({issue.id})[/]: forecast {render.fmt(base)} "
             f"with '{t.model}'"
         ),
         caption=(
@@ -143,7 +145,7 @@ def _tornado_table(scn: Scenario, t: sens.Tornado, k: int, top: int) -> Table:
         inp = t.inputs[i]
         fl, fh = float(t.at_low[i, k]), float(t.at_high[i, k])
         table.add_row(
-            Text(inp.name),
+            Text(render.clean(inp.name)),
             f"{_num(inp.low)}–{_num(inp.high)} ({_num(inp.point)})",
             render.fmt(fl),
             _bar(lo, hi, base, fl, fh),
@@ -155,10 +157,12 @@ def _tornado_table(scn: Scenario, t: sens.Tornado, k: int, top: int) -> Table:
 
 def _sobol_table(scn: Scenario, s: sens.SobolIndices, k: int, top: int) -> Table:
     issue = scn.issues[k]
+    import numpy as np
+
     sd = float(np.sqrt(s.variance[k]))
     table = Table(
         title=(
-            f"{escape(issue.name)} [dim]({issue.id})[/]: Sobol indices with '{s.model}', "
+            f"{render.safe(issue.name)} [dim]({issue.id})[/]: Sobol indices with '{s.model}', "
             f"forecast s.d. {render.fmt(sd)}"
         ),
         caption=(
@@ -176,7 +180,7 @@ def _sobol_table(scn: Scenario, s: sens.SobolIndices, k: int, top: int) -> Table
     for i in s.ranked(issue.id)[:top]:
         total = float(s.total[i, k])
         table.add_row(
-            Text(s.inputs[i].name),
+            Text(render.clean(s.inputs[i].name)),
             f"{s.first[i, k]:.2f} ± {s.first_conf[i, k]:.2f}",
             f"{total:.2f} ± {s.total_conf[i, k]:.2f}",
             Text("█" * round(max(0.0, min(total, 1.0)) * 20), style="magenta"),
@@ -192,6 +196,7 @@ def levers(
     top: int = typer.Option(8, "--top", "-k", help="Other actors shown per issue."),
     seed: int = typer.Option(0, "--seed", help="Random seed of the model."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+    allow_draft: bool = ALLOW_DRAFT,
 ) -> None:
     """Who to work on: whose shifts bring the forecast nearest to an actor's ideal.
 
@@ -205,8 +210,11 @@ def levers(
     ```
 
     """
+    from accord.analysis import levers as levers_mod
+    from accord.forecast import build_lead
+
     _top(top)
-    scn = scenario_io.load(scenario)
+    scn = render.load_scenario(scenario, allow_draft=allow_draft)
     mdl = build_lead(model)
     result = levers_mod.levers(scn, actor, mdl, issue=issue, seed=seed)
     if as_json:
@@ -234,9 +242,9 @@ def _levers_table(
     idle = len(iss.ranking()) - len(ranked)
     table = Table(
         title=(
-            f"Who {res.actor} should work on, {escape(issue.name)} [dim]({issue.id})[/]: ideal "
-            f"{render.fmt(iss.ideal)}, forecast {render.fmt(iss.forecast)} with '{res.model}' "
-            f"({render.fmt(abs(iss.ideal - iss.forecast))} away)"
+            f"Who {res.actor} should work on, {render.safe(issue.name)} [dim]({issue.id})[/]: "
+            f"ideal {render.fmt(iss.ideal)}, forecast {render.fmt(iss.forecast)} "
+            f"with '{res.model}' ({render.fmt(abs(iss.ideal - iss.forecast))} away)"
         ),
         caption=(
             "each cell: the shift that helps (↑ raise, ↓ lower) and how many points nearer it "
@@ -262,8 +270,10 @@ def _levers_table(
 
 
 def _lever_cells(label: str, by_kind: dict[levers_mod.Kind, levers_mod.Lever]) -> list[Any]:
+    from accord.analysis.levers import KINDS
+
     return [
-        Text(label),
+        Text(render.clean(label)),
         render.fmt(by_kind["position"].value),
-        *(_cell(by_kind[k]) for k in levers_mod.KINDS),
+        *(_cell(by_kind[k]) for k in KINDS),
     ]

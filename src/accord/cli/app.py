@@ -3,6 +3,7 @@
 User errors (:class:`~accord.errors.AccordError`) print one line on stderr and exit with
 code 2; Ctrl-C exits with 130. Anything else is a bug and shows a traceback. Warnings about
 inputs (:class:`~accord.errors.ScenarioWarning`) print one ``warning:`` line each on stderr.
+Messages may quote the user's data: their control characters are shown as escapes.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from typing import TextIO
 
 import typer
 
-from accord import __version__
 from accord.cli import (
     analysis_cmds,
     backtest_cmds,
     cases_cmds,
+    draft_cmds,
     process_cmds,
+    render,
     report_cmds,
     runs_cmds,
     scenario_cmds,
@@ -50,6 +52,8 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
+        from accord import __version__
+
         typer.echo(f"accord {__version__}")
         raise typer.Exit()
 
@@ -64,6 +68,7 @@ def _root(
 
 
 scenario_cmds.register(app)
+draft_cmds.register(app)
 process_cmds.register(app)
 backtest_cmds.register(app)
 cases_cmds.register(app)
@@ -84,7 +89,7 @@ def _show_warning(
 ) -> None:
     """Print a :class:`ScenarioWarning` as one ``warning:`` line on stderr (others as usual)."""
     if isinstance(message, ScenarioWarning):
-        typer.echo(f"warning: {message.one_line()}", err=True)
+        render.echo_error(message.one_line(), prefix="warning")
     else:
         _default_show_warning(message, category, filename, lineno, file, line)
 
@@ -106,7 +111,7 @@ def _main(argv: list[str] | None) -> None:
         # ``typer.Exit`` raised inside a command instead of raising it.
         code = app(args=argv, standalone_mode=False)
     except AccordError as exc:
-        typer.echo(f"error: {exc.one_line()}", err=True)
+        render.echo_error(exc.one_line())
         sys.exit(2)
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)

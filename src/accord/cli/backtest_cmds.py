@@ -7,15 +7,10 @@ from typing import Any
 
 import typer
 
-from accord.atomic import write_atomic
-from accord.backtest.deu import read_deu
-from accord.backtest.leaderboard import dumps, render_markdown, update_doc
-from accord.backtest.record import run_backtest, sha256_file
-from accord.backtest.split import DEFAULT_SPLIT, load_split
-from accord.backtest.weights import SCHEMES
+from accord.atomic import is_stdout, write_atomic
 from accord.cli import render
+from accord.cli.options import CAPABILITY_SCHEMES, DEU_SPLIT
 from accord.errors import AccordError
-from accord.store import save_run
 
 backtest_app = typer.Typer(
     help="Backtest the models on real negotiation outcomes.", no_args_is_help=True
@@ -37,6 +32,9 @@ def _split(data_props: set[str], name: str, path: Path) -> tuple[set[str] | None
         return None, {"name": "all"}
     if name not in ("train", "dev"):
         raise AccordError(f"--split must be all, train or dev, not '{name}'")
+    from accord.backtest.record import sha256_file
+    from accord.backtest.split import load_split
+
     assignment = load_split(path)
     keep = {p for p, part in assignment.items() if part == name}
     info = {
@@ -54,7 +52,10 @@ def deu(
         None, help="DEU table (TSV); default: the bundled data/deu3_public.tsv.", show_default=False
     ),
     capability: str = typer.Option(
-        "votes", "--capability", "-c", help=f"Capability of states: {', '.join(SCHEMES)}."
+        "votes",
+        "--capability",
+        "-c",
+        help=f"Capability of states: {', '.join(CAPABILITY_SCHEMES)}.",
     ),
     models: list[str] = typer.Option(
         ["all"],
@@ -70,7 +71,7 @@ def deu(
     ),
     seed: int = typer.Option(0, "--seed", help="Seed of the models and the bootstrap."),
     split: str = typer.Option("all", "--split", help="all, train or dev (data/deu3_split.json)."),
-    split_file: Path = typer.Option(DEFAULT_SPLIT, "--split-file", help="The split to use."),
+    split_file: Path = typer.Option(DEU_SPLIT, "--split-file", help="The split to use."),
     bootstrap: int = typer.Option(2000, "--bootstrap", help="Bootstrap resamples."),
     doc: Path | None = typer.Option(
         None, "--doc", help="Also replace this split's generated section of a Markdown file."
@@ -96,10 +97,17 @@ def deu(
     ```
 
     """
-    if capability not in SCHEMES:
-        raise AccordError(f"--capability must be one of {', '.join(SCHEMES)}, not '{capability}'")
+    if out is not None and is_stdout(out):
+        raise AccordError("--out takes a folder; for the JSON on standard output use --json")
+    if capability not in CAPABILITY_SCHEMES:
+        schemes = ", ".join(CAPABILITY_SCHEMES)
+        raise AccordError(f"--capability must be one of {schemes}, not '{capability}'")
     if seed < 0:
         raise AccordError(f"--seed must be >= 0, got {seed}")
+    from accord.backtest.deu import read_deu
+    from accord.backtest.leaderboard import dumps, render_markdown, update_doc
+    from accord.backtest.record import run_backtest
+
     data = read_deu(path)
     keep, info = _split({i.proposal for i in data.issues}, split, split_file)
     data = data.select(keep)
@@ -114,7 +122,14 @@ def deu(
         split=info,
     )
     text, md = dumps(bt.record), render_markdown(bt.record)
-    render.saved(save_run("backtest", bt.record, seed=seed, store=store))
+    if as_json:
+        typer.echo(text, nl=False)
+    else:
+        typer.echo(md)
+        total = sum(bt.seconds.values())
+        times = ", ".join(f"{n} {s:.2f}" for n, s in bt.seconds.items())
+        typer.echo(f"seconds per model: {times} (total {total:.1f})", err=True)
+    render.save("backtest", bt.record, seed=seed, store=store)  # a failed save only warns
     if out is not None:
         try:
             out.mkdir(parents=True, exist_ok=True)
@@ -124,10 +139,3 @@ def deu(
         write_atomic(out / f"deu-{split}.md", md, what="write results")
     if doc is not None:
         update_doc(doc, md, key=split)
-    if as_json:
-        typer.echo(text, nl=False)
-        return
-    typer.echo(md)
-    total = sum(bt.seconds.values())
-    times = ", ".join(f"{n} {s:.2f}" for n, s in bt.seconds.items())
-    typer.echo(f"seconds per model: {times} (total {total:.1f})", err=True)

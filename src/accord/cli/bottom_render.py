@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from rich.console import Group
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
 from accord.analysis.bottom_line import BottomLine, Driver, IssueLine
 from accord.analysis.explain import short_label, verdict
+from accord.cli.render import clean, safe
 from accord.formatting import pct
 
 STILL = "[dim]no single input moves it[/]"
@@ -30,7 +30,7 @@ def settle_cell(line: IssueLine, draws: int) -> str:
     """Return 'P(deal) 16%: a deal is unlikely; blocked by syria_gov'."""
     text = f"[bold]{pct(line.p_deal)}[/]: {verdict(line.p_deal, draws)}"
     if line.p_deal < 1 and line.blockers:
-        text += "; blocked by " + ", ".join(escape(b.actor) for b in line.blockers)
+        text += "; blocked by " + ", ".join(safe(b.actor) for b in line.blockers)
     return text
 
 
@@ -38,13 +38,13 @@ def where_cell(line: IssueLine) -> str:
     """Return the consensus with its nearest anchor (cut short)."""
     text = f"[bold]{_num(line.consensus)}[/]"
     if line.label:
-        text += f"\n[dim]{escape(short_label(line.label, LABEL_CHARS))}[/]"
+        text += f"\n[dim]{safe(short_label(line.label, LABEL_CHARS))}[/]"
     return text
 
 
 def driver_text(d: Driver, issue: str) -> str:
     """Return one driver: "syria_gov's position 0–10: 20.0 → 40.0"."""
-    return f"{escape(d.describe(issue))} {d.low:g}–{d.high:g}: {d.at_low:.1f} → {d.at_high:.1f}"
+    return f"{safe(d.describe(issue))} {d.low:g}–{d.high:g}: {d.at_low:.1f} → {d.at_high:.1f}"
 
 
 def bottom_line_view(bl: BottomLine) -> Group:
@@ -56,7 +56,7 @@ def bottom_line_view(bl: BottomLine) -> Group:
         else ("the coded values only (no draws)")
     )
     table = Table(
-        title=f"Bottom line: {s.title}",
+        title=f"Bottom line: {safe(s.title)}",
         title_justify="left",
         caption=f"consensus of {len(bl.models)} models (median per draw); {inputs}; seed {bl.seed}",
         show_lines=True,
@@ -71,7 +71,7 @@ def bottom_line_view(bl: BottomLine) -> Group:
     for line in bl.issues:
         moves = "\n".join(driver_text(d, line.issue) for d in line.drivers) or STILL
         table.add_row(
-            escape(line.issue),
+            safe(line.issue),
             settle_cell(line, bl.draws),
             where_cell(line),
             _span(*line.interval),
@@ -81,8 +81,8 @@ def bottom_line_view(bl: BottomLine) -> Group:
         )
     why: list[Text] = [Text("Why", style="bold")]
     for line in bl.issues:
-        why.append(Text.from_markup(f"[bold]{escape(line.issue)}[/]: {escape(line.name)}"))
-        why.extend(Text(f"  - {sentence}") for sentence in line.why)
+        why.append(Text.from_markup(f"[bold]{safe(line.issue)}[/]: {safe(line.name)}"))
+        why.extend(Text(f"  - {clean(sentence)}") for sentence in line.why)
     legend = Text(
         "Ends up: the consensus's expected outcome = P(deal) x settlement + (1 - P(deal)) x "
         "no-deal outcome, and the nearest anchor. 95% inputs: its interval over the draws. "

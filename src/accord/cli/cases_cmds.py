@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from accord import cases as library
-from accord.cases import records
 from accord.cli import render
-from accord.cli.options import MODELS
-from accord.forecast import build_models, forecast, parse_params
-from accord.models.consensus import consensus_of
-from accord.process import compare as compare_designs
+from accord.cli.options import CASES_REPORT_DRAWS, MODELS
+from accord.cli.render import clean, safe
 
 app = typer.Typer(help="The seed cases: list, show, run, and compare with what happened.")
 
@@ -31,6 +28,8 @@ def list_cases(as_json: bool = typer.Option(False, "--json", help="Print JSON.")
     ```
 
     """
+    from accord.cases import records
+
     rows = records.case_rows()
     if as_json:
         typer.echo(render.dumps(records.list_record(rows)))
@@ -40,8 +39,8 @@ def list_cases(as_json: bool = typer.Option(False, "--json", help="Print JSON.")
         table.add_column(col, no_wrap=col == "case")
     for r in rows:
         table.add_row(
-            r["case"], r["date"] or "", str(r["actors"]), str(r["issues"]), str(r["designs"]),
-            "yes" if r["outcome"] else "no", r["title"],
+            safe(r["case"]), r["date"] or "", str(r["actors"]), str(r["issues"]),
+            str(r["designs"]), "yes" if r["outcome"] else "no", safe(r["title"]),
         )  # fmt: skip
     render.console().print(table)
 
@@ -56,29 +55,31 @@ def show(name: str = typer.Argument(..., help="Case id (see `accord cases list`)
     ```
 
     """
+    from accord import cases as library
+
     case = library.load(name)
     s = case.scenario
     out = render.console()
-    out.print(f"[bold]{s.title}[/]" + (f"  (as of {s.date.isoformat()})" if s.date else ""))
+    out.print(f"[bold]{safe(s.title)}[/]" + (f"  (as of {s.date.isoformat()})" if s.date else ""))
     if s.description:
-        out.print(" ".join(s.description.split()))
+        out.print(Text(clean(" ".join(s.description.split()))))
     actors = Table(title="Actors", title_justify="left")
     for col in ("id", "name", "capability", "bloc"):
         actors.add_column(col, justify="right" if col == "capability" else "left")
     for a in s.actors:
-        actors.add_row(a.id, a.name, f"{a.capability:g}", a.bloc or "")
+        actors.add_row(safe(a.id), safe(a.name), f"{a.capability:g}", safe(a.bloc or ""))
     out.print(actors)
     issues = Table(title="Issues", title_justify="left")
     for col in ("id", "name", "status quo", "anchors"):
         issues.add_column(col)
     for i in s.issues:
-        anchors = "\n".join(f"{a.value:g} = {a.label}" for a in i.anchors)
+        anchors = "\n".join(f"{a.value:g} = {safe(a.label)}" for a in i.anchors)
         sq = "" if i.status_quo is None else f"{i.status_quo:g}"
-        issues.add_row(i.id, i.name, sq, anchors)
+        issues.add_row(safe(i.id), safe(i.name), sq, anchors)
     out.print(issues)
     if case.designs:
         for d in case.designs.designs:
-            out.print(f"[bold]{d.id}[/]: {d.name}")
+            out.print(f"[bold]{safe(d.id)}[/]: {safe(d.name)}")
 
 
 @app.command("run")
@@ -103,6 +104,12 @@ def run(
     ```
 
     """
+    from accord import cases as library
+    from accord.cases import records
+    from accord.forecast import build_models, forecast, parse_params
+    from accord.models.consensus import consensus_of
+    from accord.process import compare as compare_designs
+
     case = library.load(name)
     models = build_models(model, parse_params(param))
     fc = forecast(case.scenario, models, seed=seed)
@@ -128,7 +135,7 @@ def run(
             grid.add_column(issue, justify="right")
         for run_ in comparison.runs:
             grid.add_row(
-                run_.design.id,
+                safe(run_.design.id),
                 *(render.fmt(wide[run_.design.id, i]) for i in case.scenario.issue_ids),
             )
         out.print(grid)
@@ -139,7 +146,7 @@ def report(
     case: list[str] | None = typer.Argument(None, help="Case ids (default: every case)."),
     model: list[str] = MODELS,
     draws: int = typer.Option(
-        library.DEFAULT_DRAWS, "--draws", "-n", help="Draws of the deal-aware forecasts."
+        CASES_REPORT_DRAWS, "--draws", "-n", help="Draws of the deal-aware forecasts."
     ),
     seed: int = typer.Option(0, "--seed", help="Random seed."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
@@ -158,6 +165,9 @@ def report(
     ```
 
     """
+    from accord import cases as library
+    from accord.cases import records
+
     reports = (
         [library.report_case(c, model, seed, draws) for c in case]
         if case
@@ -173,7 +183,7 @@ def report(
         names = list(dict.fromkeys(v.model for v in r.verdicts))
         models = [m for m in names if m != library.STATUS_QUO and not m.endswith("+deal")]
         t = Table(
-            title=f"{r.case}: {r.title}",
+            title=f"{safe(r.case)}: {safe(r.title)}",
             caption="each model: its own forecast → its deal-aware forecast (expected outcome)",
             title_justify="left",
         )
@@ -196,17 +206,17 @@ def report(
                     cell += f" → {render.fmt(deal.forecast)} {mark[deal.verdict]}"
                 cells.append(cell)
             t.add_row(
-                f"{issue}\n[dim]by {first.by}[/]",
+                f"{safe(issue)}\n[dim]by {safe(first.by)}[/]",
                 render.fmt(first.outcome),
                 f"{render.fmt(sq.forecast)} {mark[sq.verdict]}" if sq else "–",
                 "–" if p_deal is None else f"{p_deal:.0%}",
                 *cells,
             )
         out.print(t)
-        out.print(f"[dim]What happened:[/] {' '.join(r.outcome.summary.split())}")
+        out.print(f"[dim]What happened:[/] {safe(' '.join(r.outcome.summary.split()))}")
         for v in r.verdicts:
             if v.verdict == "wrong" and not v.model.endswith("+deal"):
-                out.print(f"  [red]✗[/] {v.sentence()}")
+                out.print(f"  [red]✗[/] {safe(v.sentence())}")
     s = Table(
         title="Scoreboard over all cases",
         caption=(

@@ -9,13 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.console import Group
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
 from accord.agreement.concession import Concession
 from accord.analysis.deal import DealForecast, IssueDeal
-from accord.cli.render import fmt
+from accord.cli.render import clean, fmt, safe
 from accord.process.compare import OVERALL, Comparison
 
 
@@ -51,7 +50,7 @@ def deal_view(df: DealForecast) -> Group:
         else "packages: " + "; ".join("+".join(t) for t in df.tracks)
     )
     zones = Table(
-        title=f"Will they settle? {escape(s.title)}",
+        title=f"Will they settle? {safe(s.title)}",
         caption=f"{how}; {linked}",
         title_justify="left",
     )
@@ -150,7 +149,7 @@ def comparison_view(result: Comparison, tolerance: float) -> Group:
     for issue in s.issues:
         rows = table[table["issue"] == issue.id]
         t = Table(
-            title=f"{escape(issue.name)} [dim]({issue.id})[/]: designs compared with "
+            title=f"{safe(issue.name)} [dim]({issue.id})[/]: designs compared with "
             f"'{result.model.name}'",
             caption=f"{how}; Δ = paired difference of the expected outcome to '{base}' with "
             "its 2.5-97.5% interval over the draws (noise: the interval contains 0)",
@@ -171,7 +170,7 @@ def comparison_view(result: Comparison, tolerance: float) -> Group:
             base_row = r["design"] == base
             dp = r["p_deal_delta"]
             t.add_row(
-                str(r["design"]),
+                safe(r["design"]),
                 fmt(r["forecast"]),
                 pct(r["p_deal"]),
                 "" if base_row else (f"[dim]{dp:+.2f}[/]" if r["p_deal_noise"] else f"{dp:+.2f}"),
@@ -190,9 +189,9 @@ def comparison_view(result: Comparison, tolerance: float) -> Group:
                 who.setdefault(", ".join(names), []).append(design)
         if who:
             lines = "; ".join(f"{k} in {', '.join(v)}" for k, v in who.items())
-            parts.append(Text(f"blocked most often by: {lines}", style="dim"))
+            parts.append(Text(f"blocked most often by: {clean(lines)}", style="dim"))
     overall = Table(
-        title=f"{escape(s.title)}: designs overall",
+        title=f"{safe(s.title)}: designs overall",
         caption=(
             "all settle = share of draws in which every issue has a deal; stable = share of draws "
             "with a deal in which every deal stands as the forum made it (accepted by everyone "
@@ -206,7 +205,7 @@ def comparison_view(result: Comparison, tolerance: float) -> Group:
         overall.add_column(col, justify="left" if col == "Design" else "right", no_wrap=True)
     for r in table[table["issue"] == OVERALL].to_dict("records"):
         overall.add_row(
-            str(r["design"]),
+            safe(r["design"]),
             pct(r["p_deal"]),
             pct(r["stable"]),
             "–" if r["spoiler_risk"] != r["spoiler_risk"] else f"{r['spoiler_risk']:.2f}",
@@ -214,5 +213,5 @@ def comparison_view(result: Comparison, tolerance: float) -> Group:
         )
     parts.append(overall)
     for design, message in result.warnings:
-        parts.append(Text.from_markup(f"[yellow]warning[/] {escape(design)}: {escape(message)}"))
+        parts.append(Text.from_markup(f"[yellow]warning[/] {safe(design)}: {safe(message)}"))
     return Group(*parts)

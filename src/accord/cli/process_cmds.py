@@ -5,16 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
-from accord import scenario as scenario_io
 from accord.cli import render
-from accord.cli.options import MODELS
-from accord.forecast import build_lead, parse_params
-from accord.process import blocs_record, declared_blocs, find_blocs, load_designs
-from accord.process import compare as compare_designs
-from accord.store import save_run
+from accord.cli.options import ALLOW_DRAFT, MODELS
 
 
 def register(app: typer.Typer) -> None:
@@ -44,10 +38,17 @@ def compare(
         0.1, "--tolerance", help="Agreement tolerance as a fraction of each issue's scale."
     ),
     seed: int = typer.Option(0, "--seed", help="Random seed."),
+    workers: int | None = typer.Option(
+        None, "--workers", help="With --draws: run the sweep on N local worker processes (Dask)."
+    ),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="With --draws: run on an existing Dask cluster (tcp://host:port)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
     store: str | None = typer.Option(
         None, "--store", help="Run store: SQLite file or SQLAlchemy URL; 'off' saves nothing."
     ),
+    allow_draft: bool = ALLOW_DRAFT,
 ) -> None:
     r"""Compare process designs side by side (a baseline design is always included).
 
@@ -71,13 +72,20 @@ def compare(
     """
     if not 0 < tolerance <= 1:
         raise typer.BadParameter("must be in (0, 1]", param_hint="--tolerance")
-    scn = scenario_io.load(scenario)
+    from accord.forecast import build_lead, parse_params
+    from accord.process import load_designs
+
+    scn = render.load_scenario(scenario, allow_draft=allow_draft)
     design_set = load_designs(designs, scenario=scn)
     mdl = build_lead(model, parse_params(param))
-    result = compare_designs(
+    from accord.process.compare import run_compare
+
+    result = run_compare(
         scn,
         design_set.designs,
         mdl,
+        workers=workers,
+        scheduler=scheduler,
         tolerance=tolerance,
         seed=seed,
         draws=draws,
@@ -85,19 +93,19 @@ def compare(
         bloc_correlation=bloc_correlation,
     )
     record = result.to_dict()
-    render.saved(
-        save_run("compare", record, scenario=scn, designs=design_set, seed=seed, store=store)
-    )
     if as_json:
         typer.echo(render.dumps(record))
-        return
-    from accord.cli.deal_render import comparison_view
+    else:
+        from accord.cli.deal_render import comparison_view
 
-    out = render.console()
-    out.print(comparison_view(result, tolerance))
-    for run in result.runs:
-        source = f" [dim]({escape(run.design.source)})[/]" if run.design.source else ""
-        out.print(f"[bold]{run.design.id}[/]: {escape(run.design.name)}{source}")
+        out = render.console()
+        out.print(comparison_view(result, tolerance))
+        for run in result.runs:
+            source = f" [dim]({render.safe(run.design.source)})[/]" if run.design.source else ""
+            out.print(
+                f"[bold]{render.safe(run.design.id)}[/]: {render.safe(run.design.name)}{source}"
+            )
+    render.save("compare", record, scenario=scn, designs=design_set, seed=seed, store=store)
 
 
 def blocs(
@@ -106,6 +114,7 @@ def blocs(
         0.15, "--threshold", help="Largest distance within a found bloc (fraction of scale)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+    allow_draft: bool = ALLOW_DRAFT,
 ) -> None:
     """Show the declared blocs with their joint weight, and the blocs found from positions.
 
@@ -115,7 +124,9 @@ def blocs(
     ```
 
     """
-    scn = scenario_io.load(scenario)
+    from accord.process import blocs_record, declared_blocs, find_blocs
+
+    scn = render.load_scenario(scenario, allow_draft=allow_draft)
     declared, found = declared_blocs(scn), find_blocs(scn, threshold)
     if as_json:
         typer.echo(render.dumps(blocs_record(scn, declared, found, threshold)))
@@ -134,8 +145,8 @@ def blocs(
         t.add_column("Spread", justify="right")
         for b in items:
             t.add_row(
-                b.id,
-                ", ".join(b.members),
+                render.safe(b.id),
+                render.safe(", ".join(b.members)),
                 f"{b.share:.0%}",
                 *(render.fmt(b.position[i]) for i in scn.issue_ids),
                 f"{b.spread:.2f}",

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
+from accord.cli import render
+from accord.cli.options import ALLOW_DRAFT, DEFAULT_MODELS, REPORT_DRAWS
 from accord.errors import AccordError
-from accord.forecast import DEFAULT_MODELS
-from accord.reports.build import DEFAULT_DRAWS, Options, build, build_case
-from accord.reports.content import Report
-from accord.reports.files import check_target, format_of, write
+
+if TYPE_CHECKING:  # imported when the command runs, not at start-up (tests/cli/test_startup.py)
+    from accord.reports.build import Options
+    from accord.reports.content import Report
 
 SCENARIO_SUFFIXES = (".yaml", ".yml", ".csv")
 RUN_PREFIX = "r-"
@@ -21,15 +24,15 @@ def register(app: typer.Typer) -> None:
     app.command("report")(report)
 
 
-def _make(target: str, options: Options, store: str | None) -> Report:
+def _make(target: str, options: Options, store: str | None, allow_draft: bool = False) -> Report:
     """Return the report of a scenario file, a case name or a saved run id."""
     from accord import cases
+    from accord.reports.build import build, build_case
 
     path = Path(target)
     if path.suffix.lower() in SCENARIO_SUFFIXES or path.exists():
-        from accord.scenario import load
-
-        return build(load(path), options, origin=f"file {path.name}")
+        scn = render.load_scenario(path, allow_draft=allow_draft)
+        return build(scn, options, origin=f"file {path.name}")
     if target.startswith(RUN_PREFIX):
         from accord.reports.runs import build_run, load_run
 
@@ -49,7 +52,11 @@ def report(
         show_default=False,
     ),
     output: Path = typer.Option(
-        ..., "--output", "-o", help="The file to write (.html, or .md for Markdown)."
+        ...,
+        "--output",
+        "-o",
+        help="The file to write (.html, or .md for Markdown); '-': standard output (HTML unless "
+        "--format md; Markdown there leaves its charts out).",
     ),
     fmt: str | None = typer.Option(
         None, "--format", "-f", help="html or md (default: from the extension, else html)."
@@ -62,7 +69,7 @@ def report(
         "consensus, which also compares a case's designs (ignored for a saved run).",
     ),
     draws: int = typer.Option(
-        DEFAULT_DRAWS,
+        REPORT_DRAWS,
         "--draws",
         help="Random draws of the uncertain inputs behind the bottom line, the chance of a "
         "deal and a case's design comparison (0: the coded values only; a saved run keeps "
@@ -76,6 +83,7 @@ def report(
         None, "--store", help="Run store for run ids (default: $ACCORD_STORE or the user's)."
     ),
     charts: bool = typer.Option(True, "--charts/--no-charts", help="Draw the charts."),
+    allow_draft: bool = ALLOW_DRAFT,
 ) -> None:
     """Write one report: the bottom line first, then the analyses, the scenario in an appendix.
 
@@ -87,7 +95,9 @@ def report(
     CSS and SVG charts, no scripts, nothing fetched from the network); the same inputs give the
     same bytes. For a case the report adds its process designs and, when recorded, what
     happened next. Markdown (`--format md`) puts its charts as SVG files in a `NAME_files`
-    folder beside it.
+    folder beside it. `-o -` writes to standard output; a symbolic link is written through to
+    its file, a FIFO or a device (`/dev/stdout`) directly; a file is replaced whole or not at
+    all.
 
     Examples:
     ```
@@ -98,8 +108,22 @@ def report(
     """
     if seed < 0:
         raise AccordError(f"--seed must be 0 or more, got {seed}")
+    from accord.reports.build import Options
+    from accord.reports.files import charts_left_out, check_target, format_of, write
+
     kind = format_of(output, fmt)
-    check_target(output)  # before the work, not after it
+    where = check_target(output)  # before the work, not after it
     options = Options(models=tuple(model), seed=seed, draws=draws, actor=actor, charts=charts)
-    written = write(_make(target, options, store), output, kind)
-    typer.echo(f"wrote {written[-1]}" + (f" and {len(written) - 1} charts" if kind == "md" else ""))
+    made = _make(target, options, store, allow_draft)
+    written = write(made, output, kind)
+    if charts_left_out(made, output, kind):
+        typer.echo(
+            "note: the charts are left out: Markdown written to standard output, a FIFO or a "
+            "device has no folder beside it for them (write a file, or HTML)",
+            err=True,
+        )
+    if where.kind == "stdout":
+        return  # standard output holds the report alone
+    charts_written = f" and {len(written) - 1} charts" if kind == "md" and where.is_file else ""
+    # A report that went to a FIFO or a device (/dev/stdout say) is told on stderr, not after it.
+    typer.echo(f"wrote {written[-1]}{charts_written}", err=not where.is_file)

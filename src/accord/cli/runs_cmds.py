@@ -5,25 +5,18 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from accord.cli import render
+from accord.cli.options import STORE_KINDS
 from accord.errors import AccordError
-from accord.store import (
-    KINDS,
-    RunDiff,
-    RunRecord,
-    RunStore,
-    RunSummary,
-    forecasts_of,
-    resolve_store,
-)
-from accord.store.diff import Change
-from accord.store.records import export_document, list_document
+
+if TYPE_CHECKING:  # the store (SQLAlchemy) is imported when a command runs, not at start-up
+    from accord.store import RunDiff, RunRecord, RunStore, RunSummary
+    from accord.store.diff import Change
 
 runs_app = typer.Typer(
     help=(
@@ -49,6 +42,8 @@ def register(app: typer.Typer) -> None:
 
 def open_store(store: str | None) -> RunStore:
     """Return the store that ``--store``/``ACCORD_STORE`` name; ``off`` is an error here."""
+    from accord.store import RunStore, resolve_store
+
     location = resolve_store(store)
     if location is None:
         raise AccordError("the run store is turned off (ACCORD_STORE=off): name one with --store")
@@ -71,13 +66,16 @@ def _num(value: float | None) -> str:
 @runs_app.command("list")
 def list_runs(
     kind: str | None = typer.Option(
-        None, "--kind", "-k", help=f"Only one kind: {', '.join(KINDS)}."
+        None, "--kind", "-k", help=f"Only one kind: {', '.join(STORE_KINDS)}."
     ),
     limit: int = typer.Option(20, "--limit", "-n", min=1, help="Most runs to list, newest first."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
     store: str | None = typer.Option(None, "--store", help=STORE_HELP),
 ) -> None:
     """List saved runs, newest first.
+
+    A row of the store that cannot be read (damaged) is skipped and named on stderr, e.g.
+    `1 damaged run skipped: r-... (results: not valid JSON)`.
 
     Examples:
     ```
@@ -86,14 +84,20 @@ def list_runs(
     ```
 
     """
+    from accord.store.records import list_document
+
     with open_store(store) as runs:
-        found = runs.list(kind=kind, limit=limit)
+        listing = runs.scan(kind=kind, limit=limit)
         location = runs.location
+    found = listing.runs
+    note = listing.note()
+    if note is not None:  # on stderr: --json stays the documented layout
+        typer.echo(note, err=True)
     if as_json:
         typer.echo(render.dumps(list_document(found)))
         return
     if not found:
-        typer.echo(f"no saved runs in {location}")
+        typer.echo(f"no saved runs in {render.clean(location)}")
         return
     out = render.console()
     out.print(runs_table(found, location, out.width))
@@ -106,7 +110,7 @@ def runs_table(found: Sequence[RunSummary], location: str, width: int = 120) -> 
     is as wide as the longest id, and the model and title columns wrap to fit. Under 100 columns
     the creation time is left out (the id starts with it: ``r-YYYYMMDD-HHMMSS-...``).
     """
-    table = Table(title=f"Saved runs ({escape(location)})", title_justify="left")
+    table = Table(title=f"Saved runs ({render.safe(location)})", title_justify="left")
     widest = max((len(r.id) for r in found), default=2)
     table.add_column("ID", no_wrap=True, min_width=widest)
     wide = width >= 100
@@ -119,7 +123,10 @@ def runs_table(found: Sequence[RunSummary], location: str, width: int = 120) -> 
     for r in found:
         seed = "-" if r.seed is None else str(r.seed)
         when = [r.created_at.strftime("%Y-%m-%d %H:%M:%S")] if wide else []
-        table.add_row(r.id, *when, r.kind, escape(r.model), seed, escape(r.title))
+        table.add_row(
+            render.safe(r.id), *when, render.safe(r.kind), render.safe(r.model), seed,
+            render.safe(r.title),
+        )  # fmt: skip
     return table
 
 
@@ -144,6 +151,8 @@ def _inputs_summary(inputs: Mapping[str, Any]) -> str:
 
 
 def _forecast_table(rec: RunRecord) -> Table | None:
+    from accord.store import forecasts_of
+
     values = forecasts_of(rec.kind, rec.results)
     labels = list(dict.fromkeys(k[0] for k in values))
     issues = list(dict.fromkeys(k[1] for k in values))
@@ -152,9 +161,9 @@ def _forecast_table(rec: RunRecord) -> Table | None:
     table = Table(title="Forecasts", title_justify="left")
     table.add_column("Design" if rec.kind == "compare" else "Model", style="bold")
     for issue in issues:
-        table.add_column(escape(issue), justify="right")
+        table.add_column(render.safe(issue), justify="right")
     for label in labels:
-        table.add_row(escape(label), *(_num(values.get((label, i))) for i in issues))
+        table.add_row(render.safe(label), *(_num(values.get((label, i))) for i in issues))
     return table
 
 
@@ -174,6 +183,9 @@ def show(
     ```
 
     """
+    from accord.store import forecasts_of
+    from accord.store.records import export_document
+
     with open_store(store) as runs:
         rec = runs.get(run_id)
     if as_json:
@@ -190,12 +202,12 @@ def show(
         "params": json.dumps(rec.params, sort_keys=True),
     }
     out = render.console()
-    out.print(f"[bold]{rec.id}[/]  {escape(rec.title)}")
+    out.print(f"[bold]{render.safe(rec.id)}[/]  {render.safe(rec.title)}")
     for key, value in facts.items():
-        out.print(f"  [dim]{key:<10}[/] {escape(value)}")
+        out.print(f"  [dim]{key:<10}[/] {render.safe(value)}")
     ranking = rec.results.get("ranking")
     if isinstance(ranking, list):
-        out.print(f"  [dim]{'ranking':<10}[/] {escape(', '.join(map(str, ranking)))}")
+        out.print(f"  [dim]{'ranking':<10}[/] {render.safe(', '.join(map(str, ranking)))}")
     table = _forecast_table(rec)
     if table is not None:
         out.print(table)
@@ -208,7 +220,7 @@ def _changes_table(title: str, changes: Sequence[Change]) -> Table:
     for col in ("Path", "A", "B"):
         table.add_column(col)
     for c in changes[:MAX_ROWS]:
-        table.add_row(escape(c.path), escape(_short(c.a)), escape(_short(c.b)))
+        table.add_row(render.safe(c.path), render.safe(_short(c.a)), render.safe(_short(c.b)))
     if len(changes) > MAX_ROWS:
         table.caption = f"and {len(changes) - MAX_ROWS} more (see --json)"
     return table
@@ -216,7 +228,7 @@ def _changes_table(title: str, changes: Sequence[Change]) -> Table:
 
 def _print_diff(d: RunDiff) -> None:
     out = render.console()
-    out.print(f"A = {d.a}   B = {d.b}")
+    out.print(f"A = {render.safe(d.a)}   B = {render.safe(d.b)}")
     if d.same:
         note = "" if d.same_results else " (other results differ)"
         out.print(f"same inputs, parameters, seed, models and forecasts{note}")
@@ -228,7 +240,8 @@ def _print_diff(d: RunDiff) -> None:
         for col in ("Model / design", "Issue", "A", "B", "B - A"):
             table.add_column(col, justify="left" if col in ("Model / design", "Issue") else "right")
         for f in d.forecasts[:MAX_ROWS]:
-            table.add_row(escape(f.label), escape(f.issue), _num(f.a), _num(f.b), _num(f.delta))
+            label, issue = render.safe(f.label), render.safe(f.issue)
+            table.add_row(label, issue, _num(f.a), _num(f.b), _num(f.delta))
         if len(d.forecasts) > MAX_ROWS:
             table.caption = f"and {len(d.forecasts) - MAX_ROWS} more (see --json)"
         out.print(table)

@@ -1,20 +1,23 @@
-"""``accord run``, ``accord models`` and ``accord validate``."""
+"""``accord run``, ``accord models`` and ``accord validate``.
+
+Like every command module, this one is imported at start-up: the models, scenarios and analyses
+are imported inside the commands (``tests/cli/test_startup.py``).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from accord import scenario as scenario_io
-from accord.analysis.bottom_line import DEFAULT_DRAWS, bottom_line
 from accord.cli import render
-from accord.cli.options import MODELS
-from accord.errors import ScenarioWarning
-from accord.forecast import build_models, forecast, parse_params
-from accord.models import registry
-from accord.scenario.check import check
-from accord.store import save_run
+from accord.cli.options import ALLOW_DRAFT, MODELS, RUN_DRAWS
+from accord.errors import AccordError, ScenarioWarning
+
+if TYPE_CHECKING:
+    from accord.analysis.bottom_line import BottomLine
+    from accord.forecast import Forecast
 
 
 def register(app: typer.Typer) -> None:
@@ -50,10 +53,16 @@ def run(
         "what it would take.",
     ),
     draws: int = typer.Option(
-        DEFAULT_DRAWS,
+        RUN_DRAWS,
         "--draws",
         "-n",
         help="Random draws of the uncertain inputs behind the bottom line (0: coded values only).",
+    ),
+    with_bottom_line: bool = typer.Option(
+        True,
+        "--bottom-line/--no-bottom-line",
+        help="Lead with the bottom line (deal analysis, draws, drivers); --no-bottom-line "
+        "prints only each model's forecast (fastest).",
     ),
     linked: bool = typer.Option(
         False, "--linked", help="Bargain all issues as one package (default: one by one)."
@@ -61,6 +70,7 @@ def run(
     spread: float | None = typer.Option(
         None, "--spread", help="Give unranged inputs a range of ± this x scale (e.g. 0.1)."
     ),
+    allow_draft: bool = ALLOW_DRAFT,
 ) -> None:
     """Forecast a scenario: the bottom line across models first, then each model's forecast.
 
@@ -69,7 +79,8 @@ def run(
     consensus: the median of the models' forecasts, made deal-aware), how sure that is (95%
     interval over the inputs, and the range across models), what moves it most (each input at
     either end of its range) and why (the agreement analysis and the models' own logs).
-    Every registered model runs unless --model names some.
+    Every registered model runs unless --model names some. The run is then saved in the run
+    store; a save that fails is told in one warning on stderr, and the forecast stands.
 
     Examples:
     ```
@@ -79,8 +90,28 @@ def run(
     ```
 
     """
-    scn = scenario_io.load(scenario)
+    from accord.analysis.bottom_line import bottom_line, estimate_cost
+    from accord.cli.uncertainty_cmds import warn_if_slow
+    from accord.forecast import build_models, forecast, parse_params
+
+    if deal and not with_bottom_line:
+        raise AccordError("--deal needs the bottom line: leave out --no-bottom-line")
+    scn = render.load_scenario(scenario, allow_draft=allow_draft)
     chosen = build_models(model, parse_params(param), rounds)
+    if not with_bottom_line:
+        fc = forecast(scn, chosen, seed=seed)
+        record = fc.to_dict()
+        if as_json:
+            typer.echo(render.dumps(record))
+        else:
+            out = render.console()
+            out.print(render.forecast_table(fc))
+            if positions:
+                for k in range(len(fc.scenario.issues)):
+                    out.print(render.positions_table(fc, k))
+        render.save("run", record, scenario=scn, seed=seed, store=store)
+        return
+    warn_if_slow(estimate_cost(scn, chosen, draws=draws, spread=spread))  # one line if > 60 s
     fc = forecast(scn, chosen, seed=seed)
     record = fc.to_dict()
     bl = bottom_line(
@@ -94,10 +125,14 @@ def run(
     record["bottom_line"] = bl.to_dict()
     if deal:
         record["deal"] = bl.deal.to_dict()
-    render.saved(save_run("run", record, scenario=scn, seed=seed, store=store))
     if as_json:
         typer.echo(render.dumps(record))
-        return
+    else:
+        _print_run(fc, bl, deal=deal, positions=positions)
+    render.save("run", record, scenario=scn, seed=seed, store=store)  # a failed save warns
+
+
+def _print_run(fc: Forecast, bl: BottomLine, *, deal: bool, positions: bool) -> None:
     from accord.cli.bottom_render import bottom_line_view
 
     out = render.console()
@@ -108,7 +143,7 @@ def run(
 
         out.print(deal_view(bl.deal))
     if positions:
-        for k in range(len(scn.issues)):
+        for k in range(len(fc.scenario.issues)):
             out.print(render.positions_table(fc, k))
 
 
@@ -123,6 +158,8 @@ def models(
     ```
 
     """
+    from accord.models import registry
+
     if as_json:
         typer.echo(render.dumps(registry.catalogue()))
         return
@@ -133,6 +170,9 @@ def validate(
     scenario: Path = typer.Argument(..., help="Scenario file to check.", show_default=False),
     as_json: bool = typer.Option(
         False, "--json", help="Print the verdict as JSON (problems, warnings, summary)."
+    ),
+    allow_draft: bool = typer.Option(
+        False, "--allow-draft", help="Accept values still marked draft (by `accord draft`)."
     ),
 ) -> None:
     """Check a scenario file and report the first problem, with its line or row.
@@ -147,10 +187,14 @@ def validate(
     ```
 
     """
+    from accord import scenario as scenario_io
+    from accord.scenario.check import check
+
     if not as_json:
-        typer.echo(render.scenario_summary(scenario_io.load(scenario)))
+        loaded = scenario_io.load(scenario, allow_draft=allow_draft)
+        typer.echo(render.scenario_summary(loaded))
         return
-    verdict = check(scenario)
+    verdict = check(scenario, allow_draft=allow_draft)
     for w in verdict.warnings:
         line = ScenarioWarning(w.message, source=verdict.file, where=w.where).one_line()
         typer.echo(f"warning: {line}", err=True)

@@ -5,34 +5,23 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console, Group
-from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
 from rich.text import Text
 
-from accord import scenario as scenario_io
-from accord.analysis import montecarlo
-from accord.analysis.inputs import uncertain_inputs
-from accord.analysis.montecarlo import IssueDealSummary, IssueSummary, MonteCarloResult
-from accord.analysis.parallel import DaskRunner, check_workers, dask_client
-from accord.analysis.sampling import check_correlation
-from accord.atomic import write_atomic
+from accord import atomic
+from accord.atomic import is_stdout
 from accord.cli import render
-from accord.cli.options import MODELS
-from accord.errors import AccordError
-from accord.forecast import build_lead, parse_params
-from accord.store import save_run
+from accord.cli.options import ALLOW_DRAFT, MC_BINS, MC_CHUNK, MODELS, SECONDS_WARNING
+
+if TYPE_CHECKING:  # imported when the command runs, not at start-up (tests/cli/test_startup.py)
+    from accord.analysis.montecarlo import IssueDealSummary, IssueSummary, MonteCarloResult
+    from accord.models.base import Cost
 
 BAR_WIDTH = 40
 
@@ -54,7 +43,7 @@ def mc(
         None, "--scheduler", help="Run on an existing Dask cluster, e.g. tcp://host:8786."
     ),
     chunk: int = typer.Option(
-        montecarlo.DEFAULT_CHUNK,
+        MC_CHUNK,
         "--chunk",
         help="Draws per task (a stochastic model's numbers depend on it; no others do).",
     ),
@@ -66,7 +55,7 @@ def mc(
     ),
     rounds: int | None = typer.Option(None, "--rounds", "-r", help="Most rounds (bdm, smp)."),
     param: list[str] = typer.Option([], "--param", "-p", help="Model parameter key=value."),
-    bins: int = typer.Option(montecarlo.DEFAULT_BINS, "--bins", help="Histogram bins."),
+    bins: int = typer.Option(MC_BINS, "--bins", help="Histogram bins."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
     deal: bool = typer.Option(
@@ -75,12 +64,22 @@ def mc(
     linked: bool = typer.Option(
         False, "--linked", help="With --deal: all issues as one package (default: one by one)."
     ),
+    drop_invalid: bool = typer.Option(
+        False,
+        "--drop-invalid",
+        help="Leave out draws in which the model gives no finite forecast (default: refuse).",
+    ),
     output: Path | None = typer.Option(
-        None, "--output", "-o", help="Also write the JSON result to this file (at the end)."
+        None,
+        "--output",
+        "-o",
+        help="Also write the JSON result to this file (at the end); '-': only the JSON, to "
+        "standard output.",
     ),
     store: str | None = typer.Option(
         None, "--store", help="Run store: SQLite file or SQLAlchemy URL; 'off' saves nothing."
     ),
+    allow_draft: bool = ALLOW_DRAFT,
 ) -> None:
     r"""Forecast the distribution of outcomes over random draws of the uncertain inputs.
 
@@ -91,6 +90,12 @@ def mc(
 
     With --deal every draw also gets the agreement analysis: P(deal), where they settle if they
     settle, the deal-aware outcome (settlement or no-deal outcome) and who blocks.
+
+    A draw in which the model gives no finite forecast stops the run with a count of such
+    draws; --drop-invalid leaves them out (the summary says how many). One run keeps every
+    draw's forecast in memory: --draws is bounded by that (2 GB), and the message says how many
+    fit; several runs with different seeds pool. A run estimated to take over a minute says so
+    on stderr first.
 
     Examples:
     ```
@@ -104,15 +109,25 @@ def mc(
     ```
 
     """
+    from accord.analysis import montecarlo
+    from accord.analysis.inputs import uncertain_inputs
+    from accord.analysis.parallel import DaskRunner, check_workers, dask_client
+    from accord.analysis.sampling import check_correlation
+    from accord.forecast import build_lead, parse_params
+
     # Check everything cheap before loading, starting workers or computing.
-    montecarlo.check_options(draws, chunk, bins, seed)
+    montecarlo.check_options(draws, chunk, bins, seed, deal=deal)
     check_correlation(bloc_correlation)
     check_workers(workers, scheduler)
     if output is not None:
         check_writable(output)
-    scn = scenario_io.load(scenario)
+    scn = render.load_scenario(scenario, allow_draft=allow_draft)
     chosen = build_lead(model, parse_params(param), rounds)
     n_inputs = len(uncertain_inputs(scn, spread))
+    montecarlo.check_options(
+        draws, chunk, bins, seed, n_actors=len(scn.actors), n_issues=len(scn.issues), deal=deal
+    )
+    warn_if_slow(montecarlo.estimate_cost(scn, chosen, draws, chunk, deal), workers)
     with progress_bar(draws, f"mc {chosen.name}", quiet) as advance:
         run = functools.partial(
             montecarlo.run,
@@ -127,6 +142,7 @@ def mc(
             progress=advance,
             deal=deal,
             tracks=[scn.issue_ids] if linked else None,
+            drop_invalid=drop_invalid,
         )
         if workers is None and scheduler is None:
             result = run()
@@ -134,14 +150,33 @@ def mc(
             with dask_client(workers=workers, scheduler=scheduler) as client:
                 result = run(runner=DaskRunner(client))
     text = result.to_json()
-    render.saved(save_run("mc", result.to_dict(), scenario=scn, seed=seed, store=store))
-    if output is not None:
+    if output is not None and is_stdout(output):  # -o -: the JSON alone on standard output
         write_atomically(output, text + "\n")
-    if as_json:
+    elif as_json:
         typer.echo(text)
+    else:
+        where = "this process" if workers is None and scheduler is None else "Dask"
+        render.console().print(summary_view(result, n_inputs, where))
+    render.save("mc", result.to_dict(), scenario=scn, seed=seed, store=store)
+    if output is not None and not is_stdout(output):
+        write_atomically(output, text + "\n")
+
+
+def warn_if_slow(cost: Cost, workers: int | None = None) -> None:
+    """Print one ``warning:`` line on stderr when a run is estimated to take over a minute.
+
+    Nothing is refused: a user may wait. ``workers`` divides the estimated time.
+    """
+    seconds = cost.seconds / max(1, workers or 1)
+    if seconds <= SECONDS_WARNING:
         return
-    where = "this process" if workers is None and scheduler is None else "Dask"
-    render.console().print(summary_view(result, n_inputs, where))
+    what = f"{cost.model} on {cost.draws:,} draws of {cost.n_actors:,} actors x "
+    what += f"{cost.n_issues:,} issues"
+    estimate = replace(cost, seconds=seconds).describe()
+    render.echo_error(
+        f"this may take {estimate} (estimated for {what}); it runs anyway, Ctrl-C stops it",
+        prefix="warning",
+    )
 
 
 @contextlib.contextmanager
@@ -151,6 +186,14 @@ def progress_bar(total: int, label: str, quiet: bool) -> Iterator[Callable[[int]
     if quiet or not err.is_terminal:
         yield lambda done: None
         return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -165,10 +208,11 @@ def progress_bar(total: int, label: str, quiet: bool) -> Iterator[Callable[[int]
 def summary_view(result: MonteCarloResult, n_inputs: int, where: str) -> Group:
     """Return the readable report: a header, then per issue its numbers, histogram, regions."""
     p = result.provenance
+    dropped = f"{result.dropped:,} of them dropped (no finite forecast), " if result.dropped else ""
     parts: list[Text | Table] = [
         Text.from_markup(
-            f"[bold]{result.title}[/]\n[dim]{model_words(p.model, p.params)}, {p.draws:,} "
-            f"draws, seed {p.seed}, "
+            f"[bold]{render.safe(result.title)}[/]\n"
+            f"[dim]{model_words(p.model, p.params)}, {p.draws:,} draws, {dropped}seed {p.seed}, "
             f"{n_inputs} uncertain inputs, bloc correlation {p.bloc_correlation:g}, "
             f"chunks of {p.chunk:,} ({where})[/]"
         )
@@ -201,7 +245,7 @@ def deal_line(d: IssueDealSummary) -> Text:
     return Text.from_markup(
         f"[bold]P(deal) {d.p_deal:.1%}[/]; {settle}\n"
         f"deal-aware outcome: mean {f(e.mean)}, median {f(e.median)}, 95% "
-        f"[{f(e.interval95[0])}, {f(e.interval95[1])}]; blocked most often by {escape(who)}"
+        f"[{f(e.interval95[0])}, {f(e.interval95[1])}]; blocked most often by {render.safe(who)}"
     )
 
 
@@ -209,11 +253,11 @@ def issue_view(s: IssueSummary) -> list[Text | Table]:
     """Return the renderables of one issue."""
     f = render.fmt
     head = Text.from_markup(
-        f"\n[bold]{s.name}[/] [dim]({s.issue})[/]\n"
+        f"\n[bold]{render.safe(s.name)}[/] [dim]({render.safe(s.issue)})[/]\n"
         f"mean {f(s.mean)}  median {f(s.median)}  "
         f"80% [{f(s.interval80[0])}, {f(s.interval80[1])}]  "
         f"95% [{f(s.interval95[0])}, {f(s.interval95[1])}]  "
-        f"[dim]converged in {s.converged:.0%} of draws[/]"
+        f"[dim]converged in {percent(s.converged)} of draws[/]"
     )
     total = max(sum(s.counts), 1)
     used = [k for k, c in enumerate(s.counts) if c]
@@ -227,22 +271,30 @@ def issue_view(s: IssueSummary) -> list[Text | Table]:
         )
     regions = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1))
     for r in s.regions:
-        regions.add_row(f"{r.probability:6.1%}", f"{r.anchor:g}", r.label)
+        regions.add_row(f"{r.probability:6.1%}", f"{r.anchor:g}", render.safe(r.label))
     out: list[Text | Table] = [head, histogram]
     if s.regions:
         out += [Text("probability of each labelled region of the scale:", style="dim"), regions]
     return out
 
 
+def percent(x: float) -> str:
+    """Return a share as a percentage that is 100% (or 0%) only when it is exactly that."""
+    text = f"{x:.0%}"
+    if text in ("0%", "100%") and 0.0 < x < 1.0:
+        text = f"{x:.1%}" if 0.0005 < x < 0.9995 else ("<0.1%" if x < 0.5 else ">99.9%")
+    return text
+
+
 def check_writable(path: Path) -> None:
-    """Raise :class:`AccordError` if ``path`` cannot be written (checked before any work)."""
-    if path.is_dir():
-        raise AccordError("cannot write: a directory has this name", source=str(path))
-    if not path.parent.is_dir():
-        raise AccordError("cannot write: the folder does not exist", source=str(path))
+    """Raise :class:`AccordError` if ``path`` cannot be written (checked before any work).
+
+    ``-`` is standard output; links, FIFOs and devices are written through (:mod:`accord.atomic`).
+    """
+    atomic.check_writable(path, what="write")
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all (see :mod:`accord.atomic`)."""
+    """Write ``text`` to ``path``: a file whole or not at all, ``-`` to standard output."""
     check_writable(path)
-    write_atomic(path, text, what="write")
+    atomic.write_atomic(path, text, what="write")

@@ -201,7 +201,17 @@ def _newton_direction(rhs: FloatArray, hess: FloatArray, free: BoolArray) -> Flo
     h = np.where(free[:, :, None] & free[:, None, :], hess, 0.0)
     idx = np.arange(rhs.shape[1])
     h[:, idx, idx] = np.where(free, h[:, idx, idx], 1.0)
-    step: FloatArray = -np.linalg.solve(h, g[:, :, None])[:, :, 0]
+    try:
+        step: FloatArray = -np.linalg.solve(h, g[:, :, None])[:, :, 0]
+    except np.linalg.LinAlgError:
+        # Numerically singular (capabilities many orders of magnitude apart make the barrier
+        # of a weak actor near its boundary dominate in one direction): least squares per draw.
+        step = np.empty_like(g)
+        for r in range(g.shape[0]):
+            try:
+                step[r] = -np.linalg.solve(h[r], g[r])
+            except np.linalg.LinAlgError:
+                step[r] = -np.linalg.lstsq(h[r], g[r], rcond=None)[0]
     return step
 
 

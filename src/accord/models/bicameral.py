@@ -86,6 +86,7 @@ class Bicameral(Model):
         "(Arregui & Perarnaud 2021) -- docs/models/bicameral.md."
     )
     Parameters = BicameralParams
+    positional_diagnostics = frozenset({"mean"})
 
     def _run(self, arrays: ScenarioArrays, rng: np.random.Generator) -> Output:
         p = self.params
@@ -94,7 +95,8 @@ class Bicameral(Model):
         ids = arrays.actor_ids
         index = ids.index(p.co_legislator) if p.co_legislator in ids else None
         w = bicameral_weights(arrays.capability, arrays.salience, p.salience_power, index, p.share)
-        mean = (w * arrays.position).sum(axis=1) / w.sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):  # no weight at all: NaN, reported
+            mean = (w * arrays.position).sum(axis=1) / w.sum(axis=1)
         lo, hi = arrays.scale_min, arrays.scale_max
         # A mean within SNAP_TOL of the snap limit snaps, at both ends alike: rounding noise
         # differs between the ends, so without it a mean exactly at the limit could snap at

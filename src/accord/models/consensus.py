@@ -31,7 +31,7 @@ import numpy as np
 from pydantic import Field, field_validator
 
 from accord.errors import AccordError
-from accord.models.base import Model, Output, Params, Result
+from accord.models.base import Model, Output, Params, Result, check_finite, non_finite_kept
 from accord.scenario.arrays import ScenarioArrays
 from accord.scenario.model import Scenario
 
@@ -139,12 +139,35 @@ class Consensus(Model):
         return f"Consensus(models={self.member_names!r})"
 
     def run(
-        self, data: Scenario | ScenarioArrays, rng: int | np.random.Generator | None = None
+        self,
+        data: Scenario | ScenarioArrays,
+        rng: int | np.random.Generator | None = None,
+        *,
+        finite: bool = True,
     ) -> ConsensusResult:
-        """Run every member with the same seed (as each would run alone); return the median."""
-        results = tuple(m.run(data, rng=rng) for m in self.members)
-        base = super().run(data, rng=rng)  # provenance and shapes; the members are passed in
-        return ConsensusResult(**{**base.__dict__, **_combine(results)}, members=results)
+        """Run every member with the same seed (as each would run alone); return the median.
+
+        A member whose forecast is not finite raises (naming the member) unless ``finite`` is
+        False; then the consensus of that draw and issue is NaN too.
+        """
+        results = tuple(m.run(data, rng=rng, finite=finite) for m in self.members)
+        # provenance and shapes; the members' forecasts replace the placeholder
+        base = super().run(data, rng=rng, finite=False)
+        combined = _combine(results)
+        if finite and not non_finite_kept():
+            check_finite(self.name, base.issue_ids, combined["forecast"])
+        return ConsensusResult(**{**base.__dict__, **combined}, members=results)
+
+    def _cost_terms(self, n: int, k: int, d: int) -> tuple[float, float, str]:
+        """Return the members' costs added up (memory: the largest member plus the results)."""
+        costs = [m.cost(n, k, d) for m in self.members]
+        ops = sum(c.seconds for c in costs) * self.ops_per_second
+        peak = max(c.bytes for c in costs) + 8.0 * len(costs) * d * n * k
+        return (
+            ops,
+            peak,
+            "the sum of the members' costs: " + "; ".join(f"{c.model}: {c.formula}" for c in costs),
+        )
 
     def _run(self, arrays: ScenarioArrays, rng: np.random.Generator) -> Output:
         # Placeholder shapes only: :meth:`run` replaces forecast and series with the members'.
@@ -159,11 +182,11 @@ class Consensus(Model):
 
 def _combine(results: Sequence[Result]) -> Mapping[str, Any]:
     stack = np.stack([np.asarray(r.forecast) for r in results])  # (M, D, K)
-    forecast = np.median(stack, axis=0)
+    forecast = median(stack)
     low, high = stack.min(axis=0), stack.max(axis=0)
     converged = np.logical_and.reduce([np.asarray(r.converged) for r in results])
     start = np.asarray(results[0].trajectory[0])
-    final = np.median(np.stack([np.asarray(r.trajectory[-1]) for r in results]), axis=0)
+    final = median(np.stack([np.asarray(r.trajectory[-1]) for r in results]))
     out: dict[str, Any] = {
         "trajectory": _frozen(np.stack([start, final])),
         "forecast": _frozen(forecast),
@@ -176,6 +199,18 @@ def _combine(results: Sequence[Result]) -> Mapping[str, Any]:
         "diagnostics": {"members": [r.model for r in results]},
     }
     return out
+
+
+def median(stack: np.ndarray) -> np.ndarray:
+    """Return the median over axis 0 (NaN where any value is NaN), without overflow.
+
+    With an even number of members it is the midpoint of the two middle values, computed as
+    half of each so that two forecasts near +/-1.8e308 do not overflow.
+    """
+    m = stack.shape[0]
+    ordered = np.sort(stack, axis=0)  # NaN sorts last
+    out = ordered[m // 2] if m % 2 else 0.5 * ordered[m // 2 - 1] + 0.5 * ordered[m // 2]
+    return np.where(np.isnan(stack).any(axis=0), np.nan, out)
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:

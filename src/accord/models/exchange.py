@@ -24,6 +24,7 @@ and round) and over blocks of draws.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -338,8 +339,26 @@ class Exchange(Model):
     Parameters = ExchangeParams
     joint: ClassVar[bool] = True
     record_events_up_to: ClassVar[int] = 1
+    positional_diagnostics = frozenset({"compromise"})
+    positional_details = frozenset({"outcome_from", "outcome_to"})
+    ops_per_second = 1.5e7
 
     params: ExchangeParams
+
+    def _cost_terms(self, n: int, k: int, d: int) -> tuple[float, float, str]:
+        """Return the cost: O(N^3 K^3) time per draw, the trajectory in memory.
+
+        One exchange per round, about 0.75 N K rounds (at most ``max_rounds``), each scoring
+        every pair of actors on every pair of issues (N^2 K^2 / 2), at 1.5e7 operations per
+        second: ``rounds x D x N^2 K^2 / 2``. Memory: the trajectory of every round, 32
+        (rounds + 1) D N K bytes, plus blocks of 2^18 pair entries. Measured: one draw x 3
+        issues x 50 actors: 0.09 s; x 100 actors: 1.0 s; 1,000 draws x 4 issues x 17 actors:
+        2.8 s.
+        """
+        rounds = min(self.params.max_rounds, math.ceil(0.75 * n * k) + 1)
+        ops = rounds * d * n * n * k * k / 2.0
+        peak = 32.0 * (rounds + 1) * d * n * k + 8.0 * 6 * BLOCK_ELEMENTS + 48.0 * d * n * k
+        return ops, peak, f"rounds (~{rounds}) x D x N^2 K^2 / 2 operations"
 
     def _run(self, arrays: ScenarioArrays, rng: np.random.Generator) -> Output:
         """Run the model (deterministic: ``rng`` is unused)."""

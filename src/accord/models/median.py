@@ -19,13 +19,34 @@ from accord.models.base import FloatArray, IssueBatch, IssueOutput, PerIssueMode
 from accord.models.registry import register
 from accord.models.weights import effective_weight, weighted_mean, weighted_median_bounds
 
+CONDORCET_BLOCK = 1 << 20
+"""Row x actor x actor entries of one block of the Condorcet check (8 MB per temporary)."""
+
 
 def condorcet_check(position: FloatArray, weight: FloatArray, candidate: FloatArray) -> FloatArray:
     """Return ``candidate`` where it beats every other actor position pairwise, else NaN.
 
     Each actor votes with its weight for whichever of two positions is nearer to its own.
-    Cost is O(batch x actors^2): the candidate is checked against every distinct position.
+    Cost is O(batch x actors^2) time: the candidate is checked against every distinct position,
+    in blocks of rows of at most ``CONDORCET_BLOCK`` (row x actor x actor) entries, so that
+    memory stays bounded (1,000 draws x 3 issues x 200 actors once took 2.8 GB at once).
     """
+    rows = position.shape[0]
+    n = position.shape[1] if position.ndim == 2 else 1
+    step = max(1, CONDORCET_BLOCK // max(1, n * n))
+    if rows > step:
+        return np.concatenate(
+            [
+                _condorcet_block(
+                    position[a : a + step], weight[a : a + step], candidate[a : a + step]
+                )
+                for a in range(0, rows, step)
+            ]
+        )
+    return _condorcet_block(position, weight, candidate)
+
+
+def _condorcet_block(position: FloatArray, weight: FloatArray, candidate: FloatArray) -> FloatArray:
     d_cand = np.abs(position - candidate[:, None])  # (B, voters)
     # margin[b, j] = sum_k w_k sign(|x_k - x_j| - |x_k - m|), positive when m beats x_j
     d_other = np.abs(position[:, None, :] - position[:, :, None])  # (B, candidates j, voters k)
@@ -42,6 +63,20 @@ class Median(PerIssueModel):
     name = "median"
     summary = "Weighted median voter: the position a capability x salience weighted vote prefers."
     reference = "Black (1948), J. Political Economy 56; Thomson et al. (2006), CUP."
+    positional_diagnostics = frozenset({"lower", "upper", "condorcet"})
+    ops_per_second = 6e8
+
+    def _cost_terms(self, n: int, k: int, d: int) -> tuple[float, float, str]:
+        """Return the cost: a sort per problem and, up to 400 actors, the Condorcet check.
+
+        Operations D K (20 N + 5 N^2) (the N^2 term only for N <= 400), at 6e8 per second
+        (1,000 draws x 3 issues x 200 actors: 1.1 s measured). Memory: 48 D N K bytes of
+        inputs and result, plus the check's blocks of at most 2^20 entries (4 arrays of 8 MB).
+        """
+        check = 5.0 * n * n if n <= 400 else 0.0
+        block = 32.0 * min(d * k * n * n, CONDORCET_BLOCK) if n <= 400 else 0.0
+        ops = d * k * (20.0 * n + check)
+        return ops, 48.0 * d * n * k + block, "D K (20 N + 5 N^2) operations (N^2: N <= 400)"
 
     def _solve(self, batch: IssueBatch, rng: np.random.Generator) -> IssueOutput:
         w = effective_weight(batch.capability, batch.salience)

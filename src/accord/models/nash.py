@@ -131,6 +131,20 @@ class AxiomaticModel(Model):
 
     joint = True
     Parameters = BargainingParams
+    positional_diagnostics = frozenset({"disagreement_point"})
+    ops_per_second = 1.7e7
+
+    def _cost_terms(self, n: int, k: int, d: int) -> tuple[float, float, str]:
+        """Return the cost of the Newton-type solvers: O(D (N K^2 + N^2 + K^3)) per iteration.
+
+        About 100 iterations (both stages) of N K^2 + N^2 + K^3 operations per draw, at 1.7e7
+        per second: ``100 D (N K^2 + N^2 + K^3)``. Memory: about 5 (D x N x N) and 4
+        (D x N x K x K) arrays, 8 D (5 N^2 + 4 N K^2) bytes. Measured: 100 draws x 50 actors x
+        3 issues: 1.7 s, 13 MB; 100 x 200 x 5: 22 s, 172 MB.
+        """
+        ops = 100.0 * d * (n * k * k + n * n + k**3)
+        peak = 8.0 * d * (5.0 * n * n + 4.0 * n * k * k) + 48.0 * d * n * k
+        return ops, peak, "100 D (N K^2 + N^2 + K^3) operations, 8 D (5 N^2 + 4 N K^2) bytes"
 
     def _run(self, arrays: ScenarioArrays, rng: np.random.Generator) -> Output:
         params = self.params

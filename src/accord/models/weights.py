@@ -20,8 +20,13 @@ def effective_weight(capability: FloatArray, salience: FloatArray) -> FloatArray
 
 
 def weighted_mean(position: FloatArray, weight: FloatArray) -> FloatArray:
-    """Return the weighted mean of each row."""
-    return (position * weight).sum(axis=-1) / weight.sum(axis=-1)
+    """Return the weighted mean of each row (NaN where no actor carries any weight).
+
+    Only a row in which every capability is 0 has no weight at all; its NaN is reported by
+    ``Model.run`` (an error naming the draw, or a draw counted as invalid), never as a warning.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (position * weight).sum(axis=-1) / weight.sum(axis=-1)
 
 
 HALF_TOL = 1e-12

@@ -25,13 +25,22 @@ import numpy as np
 import pandas as pd
 
 from accord.analysis.inputs import apply_values, uncertain_inputs
+from accord.analysis.parallel import serial_runner
 from accord.analysis.sampling import check_correlation, draw_block_range
 from accord.errors import AccordError
 from accord.formatting import short_title
-from accord.models.base import Model
+from accord.models.base import (
+    FloatArray,
+    Model,
+    invalid_draws,
+    invalid_draws_message,
+    keep_non_finite,
+)
 from accord.process.design import BASELINE, Design, check_against
 from accord.process.measures import Measures, measure
 from accord.process.runner import DesignRun, reentry_forecast, run_design
+from accord.process.sweep import Batcher, TaskRunner, sweep
+from accord.scenario.arrays import ScenarioArrays
 from accord.scenario.model import Scenario, ScenarioProblem
 
 FORMAT_VERSION = 1
@@ -135,6 +144,9 @@ class Comparison:
     seed: int = 0
     warnings: tuple[tuple[str, str], ...] = field(default=())
     """(design id, message) for designs that cannot change the model's result."""
+    dropped: int = 0
+    """Draws left out because some design's forecast was not finite in them
+    (``drop_invalid``); ``draws`` counts the draws compared."""
 
     def __repr__(self) -> str:
         return (
@@ -276,6 +288,7 @@ class Comparison:
             "params": self.model.params.model_dump(mode="json"),
             "tolerance": self.tolerance,
             "draws": self.draws,
+            "dropped_draws": self.dropped,
             "seed": self.seed,
             "designs": [
                 {
@@ -303,11 +316,26 @@ def compare(
     draws: int | None = None,
     spread: float | None = None,
     bloc_correlation: float = 0.0,
+    drop_invalid: bool = False,
+    batch: bool = True,
+    runner: TaskRunner | None = None,
+    chunk: int | None = None,
+    tasks: int = 1,
 ) -> Comparison:
     """Run every design (the baseline first, unless ``baseline=False``) and measure them.
 
     ``draws`` runs every design on the same random draws of the uncertain inputs (common random
-    numbers); without it the coded values are used (one draw).
+    numbers); without it the coded values are used (one draw). A draw in which some design's
+    forecast is not finite is an error ("N of M draws gave no finite forecast ...") unless
+    ``drop_invalid``: then every design is compared on the other draws (``dropped`` counts
+    the draws left out).
+
+    With ``draws`` the designs run as a sweep (:mod:`accord.process.sweep`): their model runs
+    stacked along the draw axis where they can be, in chunks of ``chunk`` draws (default: by
+    the model's memory estimate, and at least ``tasks`` chunks per batch) computed by
+    ``runner`` (default: one after the other in this process; a
+    :class:`~accord.analysis.parallel.DaskRunner` runs them on Dask). The numbers are those of
+    the one-by-one path (``batch=False``, the reference).
     """
     chosen = ([BASELINE] if baseline else []) + list(designs)
     if not chosen:
@@ -333,9 +361,66 @@ def compare(
         rho = check_correlation(bloc_correlation)
         arrays = apply_values(arrays, inputs, draw_block_range(inputs, 0, draws, seed, rho))
         n = draws
-    runs = tuple(run_design(arrays, d, model, seed) for d in chosen)
+    dropped = 0
+
+    def run_all(data: ScenarioArrays) -> tuple[tuple[DesignRun, ...], list[FloatArray]]:
+        if draws is None or not batch:
+            done = tuple(run_design(data, d, model, seed) for d in chosen)
+            return done, [reentry_forecast(r, model, seed) for r in done]
+        batcher = Batcher(runner=runner or serial_runner, chunk=chunk, tasks=tasks)
+        done_, again_ = sweep(data, chosen, model, seed, batcher)
+        return tuple(done_), again_
+
+    if draws is None:
+        runs, reentry = run_all(arrays)
+    else:  # count the draws without a finite forecast (every design, and its re-entry)
+        with keep_non_finite():
+            runs, reentry = run_all(arrays)
+        bad = np.zeros(n, dtype=np.bool_)
+        for run, again in zip(runs, reentry, strict=True):
+            for forecast in (run.forecast, again):
+                mine = invalid_draws(forecast)
+                if mine.any() and (not drop_invalid or (bad | mine).all()):
+                    what = f" in design '{run.design.id}' with model '{model.name}'"
+                    raise AccordError(
+                        invalid_draws_message(mine, forecast, scenario.issue_ids, what)
+                    )
+                bad |= mine
+        if bad.any():  # every design again, on the draws that all of them can compute
+            arrays = arrays.take_draws(np.flatnonzero(~bad).tolist())
+            dropped, n = int(bad.sum()), int((~bad).sum())
+            runs, reentry = run_all(arrays)
     measures = tuple(
-        measure(r, reentry_forecast(r, model, seed), tolerance=tolerance) for r in runs
+        measure(r, again, tolerance=tolerance) for r, again in zip(runs, reentry, strict=True)
     )
     warnings = tuple((r.design.id, w) for r in runs for w in warnings_for(r, runs[0], model))
-    return Comparison(scenario, model, tolerance, runs, measures, n, seed, warnings)
+    return Comparison(scenario, model, tolerance, runs, measures, n, seed, warnings, dropped)
+
+
+def run_compare(
+    scenario: Scenario,
+    designs: Sequence[Design],
+    model: Model,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    **options: Any,
+) -> Comparison:
+    """Run :func:`compare`, its sweep on ``workers`` local Dask processes or a ``scheduler``.
+
+    Without either it runs in this process. Each batch of model runs is cut into at least two
+    chunks per worker, so that a slow chunk does not leave the other workers idle.
+    """
+    from accord.analysis.parallel import check_workers
+
+    check_workers(workers, scheduler)
+    if workers is None and scheduler is None:
+        return compare(scenario, designs, model, **options)
+    if options.get("draws") is None:
+        raise AccordError("--workers and --scheduler need --draws (a sweep over draws)")
+    from accord.analysis.parallel import DaskRunner, dask_client
+
+    with dask_client(workers=workers, scheduler=scheduler) as client:
+        cores = workers or max(1, sum(client.nthreads().values()))
+        return compare(
+            scenario, designs, model, runner=DaskRunner(client), tasks=2 * cores, **options
+        )

@@ -29,7 +29,7 @@ the no-deal outcome and every actor's outside option for the later stages.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,6 +68,39 @@ class StageRecord:
     forecast: FloatArray
     rounds: FloatArray
     result: Result | None
+
+
+@dataclass(frozen=True, eq=False)
+class ModelCall:
+    """One model run a design asks for: the model, its inputs and its random generator's seed.
+
+    The reference path runs it as ``model.run(arrays, rng=np.random.default_rng(key))``; the
+    design sweep (:mod:`accord.process.sweep`) may run several such calls as one batch.
+    """
+
+    model: Model
+    arrays: ScenarioArrays
+    key: tuple[int, ...]
+
+
+Steps = Generator[ModelCall, Result, Any]
+"""A run written as a generator: it yields the model calls it needs, one at a time, is sent
+each call's result, and returns its own result."""
+
+
+def run_call(call: ModelCall) -> Result:
+    """Run one model call as the one-by-one (reference) path does."""
+    return call.model.run(call.arrays, rng=np.random.default_rng(list(call.key)))
+
+
+def drive(steps: Steps) -> Any:
+    """Run a generator of model calls one call after the other; return what it returns."""
+    try:
+        call = next(steps)
+        while True:
+            call = steps.send(run_call(call))
+    except StopIteration as done:
+        return done.value
 
 
 @dataclass(frozen=True, eq=False)
@@ -267,6 +300,17 @@ def run_design(
     seed: int = 0,
 ) -> DesignRun:
     """Run a design on a scenario with a model and return every stage's outcome."""
+    out: DesignRun = drive(design_steps(data, design, model, seed))
+    return out
+
+
+def design_steps(
+    data: Scenario | ScenarioArrays,
+    design: Design,
+    model: Model,
+    seed: int = 0,
+) -> Generator[ModelCall, Result, DesignRun]:
+    """Return :func:`run_design` as a generator of its model calls (see :data:`Steps`)."""
     if isinstance(data, Scenario):
         try:
             check_against(design, data)
@@ -316,8 +360,7 @@ def run_design(
                     final = sub.position
                     used = np.zeros_like(fc)
                 else:
-                    rng = np.random.default_rng([seed, s, n_seg, t])
-                    result = seg_model.run(sub, rng=rng)
+                    result = yield ModelCall(seg_model, sub, (seed, s, n_seg, t))
                     fc, final = result.forecast, result.final_positions
                     used = result.rounds.astype(float)
                 for g_i, g in enumerate(groups):
@@ -421,6 +464,14 @@ def reentry_forecast(run: DesignRun, model: Model, seed: int = 0) -> FloatArray:
     positions (moved inside any option bounds the design imposed). No coalition acts as one.
     Each track is negotiated as in the design.
     """
+    out: FloatArray = drive(reentry_steps(run, model, seed))
+    return out
+
+
+def reentry_steps(
+    run: DesignRun, model: Model, seed: int = 0
+) -> Generator[ModelCall, Result, FloatArray]:
+    """Return :func:`reentry_forecast` as a generator of its model calls (see :data:`Steps`)."""
     state = run.final
     original = run.initial
     pos = state.position.copy()
@@ -431,8 +482,8 @@ def reentry_forecast(run: DesignRun, model: Model, seed: int = 0) -> FloatArray:
     out = np.full_like(run.forecast, np.nan)
     for t, track in enumerate(run.design.track_list(original.issue_ids)):
         idx = [original.issue_ids.index(i) for i in track]
-        rng = np.random.default_rng([seed, 10_000, t])
-        out[:, idx] = model.run(state.take_issues(idx), rng=rng).forecast
+        result = yield ModelCall(model, state.take_issues(idx), (seed, 10_000, t))
+        out[:, idx] = result.forecast
     return out
 
 

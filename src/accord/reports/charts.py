@@ -4,6 +4,8 @@ Every chart is a function ``chart(data, ax=None, **opts) -> Axes``: it draws on 
 given and creates a figure only when ``ax`` is None. matplotlib is imported inside the functions
 (with the Agg backend), never when this module is imported. Colours come from fixed palettes,
 assigned in the order blocs and issues first appear, so the same inputs draw the same picture.
+Texts are drawn as written: a ``$`` in a name is a dollar sign, never math text
+(:func:`~accord.reports.style.literal_text`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from accord.reports.style import (
     bloc_handles,
     issue_index,
     label_ends,
+    literal_text,
     new_axes,
 )
 from accord.scenario.model import Scenario
@@ -39,6 +42,7 @@ SERIES_PREFERENCE = ("median", "mean", "expected")
 """Per-round series that may trace a model's forecast, in order of preference."""
 
 
+@literal_text
 def actor_map(
     data: Scenario,
     ax: Axes | None = None,
@@ -124,6 +128,7 @@ def _forecast_series(result: Result, draw: int, k: int) -> np.ndarray:
     return np.full(result.trajectory.shape[0], target)
 
 
+@literal_text
 def trajectories(
     data: Result,
     ax: Axes | None = None,
@@ -200,6 +205,7 @@ def trajectories(
     return ax
 
 
+@literal_text
 def histogram(
     data: Any,
     ax: Axes | None = None,
@@ -298,6 +304,7 @@ def _stored_histogram(data: uncertainty.Counts, ax: Axes, issue: str | None) -> 
     return ax
 
 
+@literal_text
 def tornado(
     data: Any,
     ax: Axes | None = None,
@@ -345,6 +352,7 @@ def tornado(
     return ax
 
 
+@literal_text
 def design_comparison(
     data: Comparison | pd.DataFrame,
     ax: Axes | None = None,
@@ -406,6 +414,7 @@ def design_comparison(
     return ax
 
 
+@literal_text
 def deal_outcomes(
     data: DealForecast,
     ax: Axes | None = None,
@@ -502,6 +511,7 @@ def deal_outcomes(
     return ax
 
 
+@literal_text
 def bottom_line(
     data: BottomLine,
     ax: Axes | None = None,

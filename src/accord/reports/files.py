@@ -1,12 +1,11 @@
-"""Write a report to disk atomically: HTML as one file, Markdown with its charts beside it."""
+"""Write a report: HTML as one file, Markdown with its charts beside it (files atomically)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Literal
 
-from accord.atomic import write_atomic
+from accord.atomic import Target, check_writable, write_atomic
 from accord.errors import AccordError
 from accord.reports import html, markdown
 from accord.reports.content import Report
@@ -24,44 +23,51 @@ def format_of(path: str | Path, format: str | None = None) -> Format:
     return format
 
 
-def check_target(path: str | Path) -> Path:
-    """Return the output path if a file can be written there, else raise :class:`AccordError`."""
-    target = Path(path)
-    folder = target.parent
-    if not folder.is_dir():
-        raise AccordError("cannot write the report: the folder does not exist", source=target)
-    if target.is_dir():
-        raise AccordError("cannot write the report: a directory has this name", source=target)
-    if not os.access(folder, os.W_OK):
-        raise AccordError("cannot write the report: the folder is not writable", source=target)
-    return target
+def check_target(path: str | Path) -> Target:
+    """Return where the report will go if it can be written there, else raise an error.
+
+    ``-`` is standard output; a symbolic link leads to the file it names; a FIFO or a device is
+    written directly (see :mod:`accord.atomic`).
+    """
+    return check_writable(path, what="write the report")
 
 
-def write_text(path: Path, text: str) -> Path:
+def write_text(path: str | Path, text: str) -> Path:
     """Write UTF-8 text through a temporary file renamed over ``path`` (all or nothing)."""
     return write_atomic(path, text, what="write the report")
+
+
+def charts_left_out(report: Report, path: str | Path, format: str | None = None) -> bool:
+    """Return True when a Markdown report's charts have nowhere to go (``-``, a FIFO, a device)."""
+    if not report.charts or format_of(path, format) != "md":
+        return False
+    return not check_target(path).is_file
 
 
 def write(report: Report, path: str | Path, format: str | None = None) -> list[Path]:
     """Write a report and return the files written (the report itself last).
 
     HTML is one self-contained file. Markdown puts its charts in ``<name>_files/`` beside the
-    ``.md`` file (created if needed); each file is written atomically.
+    ``.md`` file (created if needed; beside the file a symbolic link names, after that file);
+    each file is written atomically. Markdown that goes to standard output (``-``), a FIFO or a
+    device has no folder beside it: its charts are left out, and a note in it says so.
     """
     target = check_target(path)
-    fmt = format_of(target, format)
+    fmt = format_of(path, format)
     if fmt == "html":
-        return [write_text(target, html.render(report))]
-    folder = markdown.assets_folder(target.name)
+        return [write_text(path, html.render(report))]
+    if not target.is_file:
+        return [write_text(path, markdown.render(report, None)[0])]
+    folder = markdown.assets_folder(target.real.name)
     text, charts = markdown.render(report, folder if report.charts else None)
     written = []
     if charts:
+        home = target.real.parent
         try:
-            (target.parent / folder).mkdir(exist_ok=True)
+            (home / folder).mkdir(exist_ok=True)
         except OSError as exc:
             raise AccordError(
-                f"cannot create the charts' folder: {exc.strerror or exc}",
-                source=target.parent / folder,
+                f"cannot create the charts' folder: {exc.strerror or exc}", source=home / folder
             ) from None
-        written = [write_text(target.parent / rel, svg) for rel, svg in sorted(charts.items())]
-    return [*written, write_text(target, text)]
+        written = [write_text(home / rel, svg) for rel, svg in sorted(charts.items())]
+    return [*written, write_text(path, text)]

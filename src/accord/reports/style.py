@@ -6,9 +6,10 @@ appear in the scenario, so the same inputs always draw the same picture.
 
 from __future__ import annotations
 
+import functools
 import itertools
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import numpy as np
 
@@ -32,6 +33,29 @@ PALETTE = (
 """Colours of blocs (and of issues in the design comparison), in order of first appearance."""
 NO_BLOC = "#7f7f7f"
 FORECAST = "#000000"
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def literal_text(draw: Callable[P, R]) -> Callable[P, R]:
+    """Make a chart function draw every text it makes as written: ``$`` is never math text.
+
+    Names, labels and units come from the scenario; matplotlib reads ``$...$`` as math text
+    (and fails on ``Smith $ Co and $x``) or, with ``text.usetex``, hands it to LaTeX. Texts made
+    inside ``draw`` (titles, labels, legends, tick labels set there) are made with both off.
+    """
+
+    @functools.wraps(draw)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        import matplotlib
+
+        from accord.reports.svg import PLAIN_TEXT
+
+        with matplotlib.rc_context(PLAIN_TEXT):  # type: ignore[arg-type]
+            return draw(*args, **kwargs)
+
+    return wrapper
 
 
 def new_axes(ax: Axes | None, size: tuple[float, float] = (6.4, 4.2)) -> Axes:

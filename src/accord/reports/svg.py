@@ -3,7 +3,8 @@
 matplotlib's SVG writer stamps a date, a creator and random element ids; here the ids are
 hashed with a constant salt, the metadata is dropped, text is kept as ``<text>`` (no embedded
 glyph paths, so the output is small and searchable) and the DPI is fixed. Every id is then
-prefixed so that several charts can live in one HTML page without their ids colliding.
+prefixed so that several charts can live in one HTML page without their ids colliding. Every
+text is drawn as written (:func:`literal_text`): a ``$`` in a name is a dollar sign.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ _DROP = (
     re.compile(r"<metadata>.*?</metadata>\s*", re.S),
 )
 _XMLNS = re.compile(r'\s+xmlns(:\w+)?="[^"]*"')
+PLAIN_TEXT: dict[str, Any] = {"text.parse_math": False, "text.usetex": False}
+"""matplotlib settings under which every text is drawn as written (no math text, no LaTeX)."""
 
 
 def render(fig: Figure, *, prefix: str = "fig", inline: bool = True) -> str:
@@ -51,7 +54,13 @@ def render(fig: Figure, *, prefix: str = "fig", inline: bool = True) -> str:
     import matplotlib
 
     buf = io.StringIO()
-    rc: dict[str, Any] = {"svg.hashsalt": SALT, "svg.fonttype": "none", "svg.image_inline": True}
+    rc: dict[str, Any] = {
+        "svg.hashsalt": SALT,
+        "svg.fonttype": "none",
+        "svg.image_inline": True,
+        **PLAIN_TEXT,
+    }
+    literal_text(fig)
     with matplotlib.rc_context(rc):  # type: ignore[arg-type]
         fig.savefig(
             buf,
@@ -65,6 +74,21 @@ def render(fig: Figure, *, prefix: str = "fig", inline: bool = True) -> str:
     head, sep, rest = _prefix_ids(text, prefix).partition(">")
     text = (_XMLNS.sub("", head) + sep + rest).strip() + "\n"
     return text if inline else standalone(text)
+
+
+def literal_text(fig: Figure) -> None:
+    """Make every text of a figure draw as written: a ``$`` is a dollar sign, never math.
+
+    Names, labels and units come from the scenario; matplotlib would read ``$...$`` in them as
+    math text (and fail on some, a ``$x^`` say), or hand them to LaTeX with ``usetex``. Texts
+    made later while drawing (tick labels) follow :data:`PLAIN_TEXT`, which :func:`render` sets
+    while it draws.
+    """
+    from matplotlib.text import Text
+
+    for text in fig.findobj(Text):
+        text.set_parse_math(False)
+        text.set_usetex(False)
 
 
 def standalone(inline: str) -> str:

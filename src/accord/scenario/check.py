@@ -76,14 +76,17 @@ class Verdict:
         }
 
 
-def check(path: str | Path, *, format: str | None = None) -> Verdict:
-    """Load a scenario file and return the verdict; never raises for a bad file."""
+def check(path: str | Path, *, format: str | None = None, allow_draft: bool = False) -> Verdict:
+    """Load a scenario file and return the verdict; never raises for a bad file.
+
+    A value still marked draft is a problem unless ``allow_draft``.
+    """
     scenario: Scenario | None = None
     problems: list[Finding] = []
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ScenarioWarning)
         try:
-            scenario = load(path, format=format)
+            scenario = load(path, format=format, allow_draft=allow_draft)
         except AccordError as exc:
             problems.append(Finding(exc.where, exc.message))
     found = tuple(

@@ -10,6 +10,7 @@ it over the target, so a crash never leaves a half-written scenario.
 from __future__ import annotations
 
 import os
+import re
 import stat
 import warnings
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from typing import Literal
 
 from accord.atomic import write_atomic
 from accord.errors import AccordError
+from accord.scenario.drafts import has_drafts, refuse_drafts
 from accord.scenario.io_common import ScaleArg
 from accord.scenario.io_csv import (
     dump_table,
@@ -39,6 +41,9 @@ Format = Literal["yaml", "csv", "bdm", "wide", "ktab"]
 FORMATS: tuple[str, ...] = ("yaml", "csv", "bdm", "wide", "ktab")
 MAX_BYTES = 10 * 1024 * 1024
 """The largest scenario file accepted (10 MB)."""
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+"""A lone surrogate: text decoded from a file never holds one, but a string passed in may."""
 
 _EXTENSIONS: dict[str, Format] = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv"}
 _WRITERS: dict[str, Callable[[Scenario], str]] = {
@@ -162,7 +167,12 @@ def parse(
 
 
 def loads(
-    text: str, format: str, source: str | Path | None = None, *, scale: ScaleArg = None
+    text: str,
+    format: str,
+    source: str | Path | None = None,
+    *,
+    scale: ScaleArg = None,
+    allow_draft: bool = False,
 ) -> Scenario:
     """Return the scenario written in ``text``.
 
@@ -177,6 +187,9 @@ def loads(
         What to call the input in messages (a file name); a table's default title is its stem.
     scale:
         For CSV tables only: a scale ``(min, max)`` or :class:`Scale` forced on every issue.
+    allow_draft:
+        Accept values still marked ``draft`` (written by ``accord draft``, not yet reviewed);
+        by default they are refused, naming the first one.
 
     Returns
     -------
@@ -204,14 +217,31 @@ def loads(
         raise AccordError(
             f"text is larger than the limit of {MAX_BYTES // (1024 * 1024)} MB", source=source
         )
+    bad = _SURROGATE.search(text)
+    if bad is not None:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise AccordError(
+            f"character U+{ord(bad.group()):04X} is a lone surrogate, not valid Unicode text",
+            source=source,
+            where=f"line {line}" if format in ("yaml", "yml") else f"row {line}",
+        )
     text = text.removeprefix("\ufeff")
     raw = parse(text, format, source, scale=scale)
     for warning in salience_warnings(raw, source):
         warnings.warn(warning, stacklevel=3)
-    return build(raw, source)
+    scenario = build(raw, source)
+    if not allow_draft:
+        refuse_drafts(scenario, source, raw.locate, raw.data)
+    return scenario
 
 
-def load(path: str | Path, *, format: str | None = None, scale: ScaleArg = None) -> Scenario:
+def load(
+    path: str | Path,
+    *,
+    format: str | None = None,
+    scale: ScaleArg = None,
+    allow_draft: bool = False,
+) -> Scenario:
     """Return the scenario in a file; the format comes from the extension unless given.
 
     Parameters
@@ -222,6 +252,8 @@ def load(path: str | Path, *, format: str | None = None, scale: ScaleArg = None)
         Force a format (see :func:`loads`).
     scale:
         For CSV tables only: a scale forced on every issue.
+    allow_draft:
+        Accept values still marked ``draft`` (see :func:`loads`).
 
     Returns
     -------
@@ -231,11 +263,12 @@ def load(path: str | Path, *, format: str | None = None, scale: ScaleArg = None)
     Raises
     ------
     AccordError
-        For a missing, unreadable, empty, binary or oversized file or any problem inside it.
+        For a missing, unreadable, empty, binary or oversized file or any problem inside it,
+        and for a value still marked draft unless ``allow_draft``.
 
     """
     fmt = format if format is not None else format_of(path)
-    return loads(read_text(path), fmt, str(path), scale=scale)
+    return loads(read_text(path), fmt, str(path), scale=scale, allow_draft=allow_draft)
 
 
 def dumps(scenario: Scenario, format: str) -> str:
@@ -248,6 +281,11 @@ def dumps(scenario: Scenario, format: str) -> str:
         format = "bdm" if len(scenario.issues) == 1 else "wide"
     if format not in _WRITERS:
         raise AccordError(f"unknown format '{format}' (use one of {', '.join(FORMATS)})")
+    if format != "yaml" and has_drafts(scenario):
+        raise AccordError(
+            "the scenario holds values still marked draft, which a table cannot mark: review "
+            "them first, or save it as YAML"
+        )
     return _WRITERS[format](scenario)
 
 

@@ -7,8 +7,10 @@ import re
 import unicodedata
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from accord.errors import AccordError
-from accord.scenario.model import Loc, Scale
+from accord.scenario.model import MAX_MAGNITUDE, Loc, Scale
 
 ScaleArg = Scale | tuple[float, float] | None
 """A scale forced on every issue of a table: a :class:`Scale` or ``(min, max)``."""
@@ -48,7 +50,11 @@ def number_text(value: float) -> str:
 
 
 def parse_number(cell: str, source: SourceName, where: str) -> float:
-    """Return the finite number written in ``cell`` or raise a located :class:`AccordError`."""
+    """Return the number written in ``cell`` or raise a located :class:`AccordError`.
+
+    The number must be finite and at most :data:`~accord.scenario.model.MAX_MAGNITUDE` in
+    absolute value (no number of a scenario may be larger).
+    """
     text = cell.strip()
     if not text:
         raise AccordError("missing value (expected a number)", source=source, where=where)
@@ -58,7 +64,21 @@ def parse_number(cell: str, source: SourceName, where: str) -> float:
         raise AccordError(f"expected a number, got {text!r}", source=source, where=where) from None
     if not math.isfinite(value):
         raise AccordError(f"expected a finite number, got {text!r}", source=source, where=where)
+    if abs(value) > MAX_MAGNITUDE:
+        raise AccordError(
+            f"the number {text} is too large: a scenario's numbers must lie within "
+            f"±{MAX_MAGNITUDE:g} (write it in larger units)",
+            source=source,
+            where=where,
+        )
     return value
+
+
+def validation_message(exc: ValueError) -> str:
+    """Return what a failed validation says, without pydantic's decoration."""
+    if isinstance(exc, ValidationError) and exc.errors():
+        return str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+    return str(exc)
 
 
 class Places:
@@ -97,4 +117,4 @@ def scale_of(arg: ScaleArg) -> Scale | None:
     try:
         return Scale(min=low, max=high)
     except ValueError as exc:
-        raise AccordError(f"bad scale {low:g}..{high:g}: {exc}") from None
+        raise AccordError(f"bad scale {low:g}..{high:g}: {validation_message(exc)}") from None

@@ -40,6 +40,7 @@ from accord.scenario.io_common import (
     slugify,
     split_lines,
     title_from,
+    validation_message,
 )
 from accord.scenario.model import Scale, Scenario
 from accord.scenario.validate import RawScenario
@@ -59,8 +60,10 @@ class _Meta:
     """What the ``#`` directive lines of a table declare."""
 
     title: str | None = None
+    title_row: int | None = None
     date: dt.date | None = None
     description: str | None = None
+    description_row: int | None = None
     salience_scale: int | None = None
     salience_scale_row: int | None = None
     issue_names: dict[str, tuple[int, str]] = field(default_factory=dict)
@@ -110,8 +113,10 @@ def _directive(meta: _Meta, row: int, match: re.Match[str], source: SourceName) 
         if meta.title is not None:
             raise fail("a second '# title:' line")
         meta.title = value
+        meta.title_row = row
     elif key == "description":
         meta.description = value if meta.description is None else f"{meta.description} {value}"
+        meta.description_row = meta.description_row or row
     elif key == "date":
         try:
             meta.date = dt.date.fromisoformat(value)
@@ -132,12 +137,16 @@ def _directive(meta: _Meta, row: int, match: re.Match[str], source: SourceName) 
         parts = value.split(None, 2)
         try:
             low, high = float(parts[0]), float(parts[1])
-            scale = Scale(min=low, max=high, unit=parts[2] if len(parts) > 2 else "points")
-        except (IndexError, ValueError) as exc:
-            detail = str(exc).splitlines()[-1] if isinstance(exc, ValueError) else ""
+        except (IndexError, ValueError):
             raise fail(
                 f"write '# scale: <min> <max> [unit]' with min < max, got {value!r}"
-                + (f" ({detail.strip()})" if "must be greater" in detail else "")
+            ) from None
+        try:
+            scale = Scale(min=low, max=high, unit=parts[2] if len(parts) > 2 else "points")
+        except ValueError as exc:
+            raise fail(
+                f"write '# scale: <min> <max> [unit]' with min < max, got {value!r} "
+                f"({validation_message(exc)})"
             ) from None
         slot = target.lower() if target is not None else None
         if slot in meta.scales:
@@ -475,12 +484,16 @@ def _range(
     return values
 
 
-def _span_scale(values: list[float]) -> Scale:
-    """Return the scale an undeclared issue gets: the span of the positions written for it."""
+def _span_scale(values: list[float]) -> dict[str, Any]:
+    """Return the scale an undeclared issue gets: the span of the positions written for it.
+
+    It is raw data, checked with the rest of the scenario (a span too narrow to be a scale is
+    reported at the issue's position column).
+    """
     low, high = min(values), max(values)
     if low == high:
         low, high = min(0.0, low), max(100.0, high)
-    return Scale(min=low, max=high)
+    return {"min": low, "max": high, "unit": "points"}
 
 
 def _build(
@@ -606,19 +619,23 @@ def _build(
                     places.add(("stances", k, f"{key}_range"), col_where(row, f"{key}low", cols))
             stances.append(stance)
         declared = table.meta.scales.get(issue.id) or table.meta.scales.get(None)
+        column = f"row {table.header_row}, column {header[cols['position']]}"
+        issue_scale: dict[str, Any]
         if forced is not None:
-            issue_scale = forced
+            issue_scale = forced.model_dump()
         elif declared is not None:
-            issue_scale = declared[1]
-            places.add(("issues", i), f"row {declared[0]}")
+            issue_scale = declared[1].model_dump()
+            column = f"row {declared[0]}"
         else:
             issue_scale = _span_scale(values)
+        places.add(("issues", i), column)
+        places.add(("issues", i, "scale"), column)
         if issue.id in table.meta.issue_names:
             places.add(("issues", i), f"row {table.meta.issue_names[issue.id][0]}")
         entry: dict[str, Any] = {
             "id": issue.id,
             "name": issue.name,
-            "scale": issue_scale.model_dump(),
+            "scale": issue_scale,
         }
         for key, given in table.meta.agreement.items():
             found = given.get(issue.id) or given.get(None)
@@ -640,10 +657,13 @@ def _build(
         "issues": issue_data,
         "stances": stances,
     }
+    if table.meta.title_row is not None:
+        places.add(("title",), f"row {table.meta.title_row}")
     if table.meta.date is not None:
         data["date"] = table.meta.date
     if table.meta.description:
         data["description"] = table.meta.description
+        places.add(("description",), f"row {table.meta.description_row}")
     if table.meta.salience_scale is not None:
         data["salience_scale"] = table.meta.salience_scale
         places.add(("salience_scale",), f"row {table.meta.salience_scale_row}")

@@ -140,6 +140,8 @@ def parse_ktab(text: str, source: SourceName = None) -> RawScenario:
             where="row 1",
         )
     places = Places()
+    places.add(("title",), "row 1")
+    places.add(("description",), "row 1")
     issues: list[dict[str, Any]] = []
     seen_dims: dict[str, str] = {}
     for k in range(n_dims):

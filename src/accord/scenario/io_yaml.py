@@ -1,7 +1,13 @@
 """The native scenario format: YAML written by people, with comments and line-numbered errors.
 
-Loading composes the YAML into nodes (safe tags only: no Python objects), converts them to plain
-data while remembering the line of every mapping key and sequence item, turns the nested
+Loading composes the YAML into nodes (safe tags only: no Python objects) with a bounded composer
+that counts as it goes: it refuses nesting deeper than :data:`MAX_DEPTH` (aliases included),
+more than :data:`MAX_NODES` values written out and more than :data:`MAX_ALIAS_VALUES` values
+added by aliases, each before anything is built from the nodes. The events come from libyaml's
+C parser when PyYAML has it (``yaml.__with_libyaml__``; about three times faster), else from
+PyYAML's pure-Python parser; both feed the same composer, so the checks and the line numbers are
+the same. It then converts the nodes to plain data while remembering the line of every mapping
+key and sequence item, turns the nested
 ``stances: {issue: {actor: {...}}}`` form into the canonical list, and returns a
 :class:`RawScenario` whose ``locate`` maps canonical paths such as ``("stances", 7, "salience")``
 back to ``line 42``. Saving writes the nested form with a stable key order and a header comment.
@@ -9,28 +15,61 @@ back to ``line 42``. Saving writes the nested form with a stable key order and a
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import math
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import yaml
+from yaml.composer import ComposerError
 from yaml.constructor import SafeConstructor
+from yaml.error import Mark
+from yaml.events import (
+    AliasEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import Resolver
+from yaml.scanner import Scanner
 
 from accord._version import __version__
 from accord.errors import AccordError
 from accord.scenario.io_common import SourceName
-from accord.scenario.model import Loc, Scenario, Stance
+from accord.scenario.model import Draft, Loc, Scenario, Stance
 from accord.scenario.validate import RawScenario
 
 MAX_DEPTH = 32
-"""Deepest nesting of mappings and lists a scenario file may use."""
+"""Deepest nesting of values a file may use, counting the top mapping as level 1 and the
+nesting that aliases bring in (a scenario needs 6 levels)."""
 
-MAX_NODES = 5_000_000
-"""Most values a scenario file may expand to once aliases are resolved (guards alias bombs)."""
+MAX_NODES = 1_000_000
+"""Most values (keys, scalars, lists and mappings) a file may write out. The largest seed case
+has about 12,000; a scenario of 500 actors and 100 issues with every field filled in has about
+a million. It bounds the work and memory of loading (about 0.3 GB at the limit) far below what
+the 10 MB size limit alone allows (5 million values in a file of ``[0,0,0,...]``)."""
+
+MAX_ALIAS_VALUES = 100_000
+"""Most values that aliases (``*name``) may add to a file, counted as they expand. Aliases save
+repeating a range or a text; 100,000 is a hundred thousand copied values, far more than that
+use needs, while a "billion laughs" file of a few hundred bytes (each anchor a list holding the
+previous one twice) would expand to millions of values and gigabytes of memory."""
+
+_NON_PRINTABLE = Reader.NON_PRINTABLE
+"""Characters YAML does not allow in a file (PyYAML's definition, the same for libyaml)."""
 
 _TAG = "tag:yaml.org,2002:"
+_STR = _TAG + "str"
+_MERGE = _TAG + "merge"
 _SCALAR_TAGS = {_TAG + t for t in ("null", "bool", "int", "float", "str", "timestamp")}
 _STRING_FIELDS = {
     "id",
@@ -53,14 +92,16 @@ _STRING_FIELDS = {
 """Fields that hold text: a plain ``no``, ``2015`` or ``1.5`` there is kept as written."""
 
 
-@dataclass
 class _Located:
     """Where a converted value sits in the file, with its children's places."""
 
-    line: int
-    keys: dict[Any, tuple[int, _Located]] = field(default_factory=dict)
-    order: list[Any] = field(default_factory=list)
-    items: list[_Located] = field(default_factory=list)
+    __slots__ = ("items", "keys", "line", "order")
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+        self.keys: dict[Any, tuple[int, _Located]] = {}
+        self.order: list[Any] = []
+        self.items: list[_Located] = []
 
 
 class _Converter:
@@ -73,30 +114,7 @@ class _Converter:
     def fail(self, node: Node, message: str) -> AccordError:
         return AccordError(message, source=self.source, where=f"line {node.start_mark.line + 1}")
 
-    def size(self, node: Node, depth: int, memo: dict[int, int]) -> int:
-        """Return how many values ``node`` expands to, aliases included (memoised per node)."""
-        if depth > MAX_DEPTH:  # also ends recursive aliases, which nest without end
-            raise self.fail(node, f"nested more than {MAX_DEPTH} levels deep")
-        known = memo.get(id(node))
-        if known is not None:
-            return known
-        total = 1
-        if isinstance(node, SequenceNode):
-            total += sum(self.size(item, depth + 1, memo) for item in node.value)
-        elif isinstance(node, MappingNode):
-            total += sum(
-                self.size(k, depth + 1, memo) + self.size(v, depth + 1, memo) for k, v in node.value
-            )
-        memo[id(node)] = total
-        if total > MAX_NODES:
-            raise self.fail(
-                node,
-                f"the document expands to more than {MAX_NODES} values "
-                "(too large, or aliases that repeat too much)",
-            )
-        return total
-
-    def convert(self, node: Node, depth: int, parent: Any) -> tuple[Any, _Located]:
+    def convert(self, node: Node, parent: Any) -> tuple[Any, _Located]:
         if isinstance(node, ScalarNode):
             text_field = parent in _STRING_FIELDS or parent in ("why", "anchors")
             return self.scalar(node, text_field), _Located(node.start_mark.line + 1)
@@ -105,15 +123,17 @@ class _Converter:
                 raise self.fail(node, f"unsupported YAML tag {node.tag}")
             values, here = [], _Located(node.start_mark.line + 1)
             for item in node.value:
-                value, where = self.convert(item, depth + 1, parent)
+                value, where = self.convert(item, parent)
                 values.append(value)
                 here.items.append(where)
             return values, here
         if isinstance(node, MappingNode):
-            return self.mapping(node, depth, numeric_keys=parent == "anchors")
+            return self.mapping(node, numeric_keys=parent == "anchors")
         raise self.fail(node, "unsupported YAML node")  # pragma: no cover - no other node kinds
 
     def scalar(self, node: ScalarNode, text_field: bool) -> Any:
+        if node.tag == _STR:
+            return node.value
         if node.tag not in _SCALAR_TAGS:
             raise self.fail(node, f"unsupported YAML tag {node.tag}")
         if text_field and node.style is None and node.tag not in (_TAG + "null", _TAG + "str"):
@@ -136,12 +156,32 @@ class _Converter:
             raise self.fail(node, "a mapping key cannot be NaN")
         return value
 
-    def mapping(self, node: MappingNode, depth: int, numeric_keys: bool) -> tuple[Any, _Located]:
+    def mapping(self, node: MappingNode, numeric_keys: bool) -> tuple[Any, _Located]:
         if node.tag != _TAG + "map":
             raise self.fail(node, f"unsupported YAML tag {node.tag}")
+        if any(key_node.tag == _MERGE for key_node, _ in node.value):
+            self.merge(node, numeric_keys)
+        result: dict[Any, Any] = {}
+        here = _Located(node.start_mark.line + 1)
+        keys, order = here.keys, here.order
+        for key_node, value_node in node.value:
+            key = self.key(key_node, numeric_keys)
+            if key in keys:
+                raise self.fail(key_node, f"duplicate key '{key}' (first on line {keys[key][0]})")
+            value, where = self.convert(value_node, key)
+            order.append(key)
+            result[key] = value
+            keys[key] = (key_node.start_mark.line + 1, where)
+        return result, here
+
+    def merge(self, node: MappingNode, numeric_keys: bool) -> None:
+        """Resolve the merge keys (``<<: *defaults``) of a mapping in place.
+
+        Keys written in the mapping itself may not repeat; they override merged ones.
+        """
         seen: dict[Any, Node] = {}
         for key_node, _ in node.value:
-            if key_node.tag == _TAG + "merge":
+            if key_node.tag == _MERGE:
                 continue
             key = self.key(key_node, numeric_keys)
             if key in seen:
@@ -152,52 +192,316 @@ class _Converter:
             seen[key] = key_node
         try:
             self.constructor.flatten_mapping(node)
-        except yaml.YAMLError as exc:
-            raise self.fail(node, f"bad merge key '<<': {exc}") from None
-        result: dict[Any, Any] = {}
-        here = _Located(node.start_mark.line + 1)
-        for key_node, value_node in node.value:
+        except yaml.MarkedYAMLError as exc:
+            raise self.fail(node, f"bad merge key '<<': {exc.problem}") from None
+        merged: dict[Any, int] = {}
+        pairs: list[tuple[Node, Node]] = []
+        for key_node, value_node in node.value:  # merged keys first, then the mapping's own
             key = self.key(key_node, numeric_keys)
-            value, where = self.convert(value_node, depth + 1, key)
-            if key not in result:
-                here.order.append(key)
-            result[key] = value
-            here.keys[key] = (key_node.start_mark.line + 1, where)
-        return result, here
+            if key in merged:
+                pairs[merged[key]] = (key_node, value_node)
+            else:
+                merged[key] = len(pairs)
+                pairs.append((key_node, value_node))
+        node.value = pairs
 
 
-def _compose(text: str, source: SourceName) -> tuple[Any, _Located]:
+class _Refused(Exception):
+    """A file the bounded composer will not compose further (too deep, too many values ...)."""
+
+    def __init__(self, mark: Mark | None, message: str) -> None:
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
+
+
+class _BoundedComposer:
+    """A YAML composer (events to nodes) that counts as it goes and stops at the first excess.
+
+    It replaces PyYAML's :class:`~yaml.composer.Composer` and is mixed with a parser that
+    provides the events (PyYAML's or libyaml's) and a resolver. Every node is composed at a
+    level (the top one at 1) and counted towards :data:`MAX_NODES`. An anchored node records,
+    when finished, how many values it holds (aliases inside it expanded) and how many levels it
+    spans. An alias stands for that whole subtree: it adds the values to those that aliases add
+    (:data:`MAX_ALIAS_VALUES`) and the levels below the place where it stands
+    (:data:`MAX_DEPTH`). An alias inside its own anchor (a structure that contains itself) is
+    refused: the anchor is not finished yet. The work is one step per event; nothing is
+    expanded, and the recursion is never deeper than :data:`MAX_DEPTH`.
+    """
+
+    def __init__(self) -> None:
+        self.anchors: dict[str, Node] = {}
+        self.depth = 0
+        """The level of the node being composed."""
+        self.deepest = 0
+        """The deepest level reached (through aliases too) since the innermost open anchor."""
+        self.written = 0
+        """Values written out in the file so far."""
+        self.added = 0
+        """Values that aliases have added so far."""
+        self.shapes: dict[str, tuple[int, int]] = {}
+        """Per finished anchor: the values it expands to and how many levels it spans."""
+        self.tags: dict[tuple[str, bool], str] = {}
+        """The implicit tags of plain scalars resolved so far (keys repeat: resolve each once)."""
+
+    if TYPE_CHECKING:  # provided by the parser and the resolver it is mixed with
+
+        def get_event(self) -> Any: ...
+        def check_event(self, *choices: Any) -> bool: ...
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> str: ...
+
+    def get_single_node(self) -> Node | None:
+        """Return the root node of the stream's only document (None: no document)."""
+        self.get_event()  # the stream's start
+        document = None
+        if not self.check_event(StreamEndEvent):
+            self.get_event()  # the document's start
+            document = self.compose(self.get_event())
+            self.get_event()  # the document's end
+        if not self.check_event(StreamEndEvent):
+            event = self.get_event()
+            raise ComposerError(
+                "expected a single document in the stream",
+                document.start_mark if document is not None else None,
+                "but found another document",
+                event.start_mark,
+            )
+        self.get_event()  # the stream's end
+        return document
+
+    def alias(self, event: Any) -> Node:
+        anchor = event.anchor
+        if anchor not in self.anchors:
+            raise ComposerError(None, None, f"found undefined alias {anchor!r}", event.start_mark)
+        shape = self.shapes.get(anchor)
+        if shape is None:
+            raise _Refused(
+                event.start_mark,
+                f"the alias *{anchor} stands inside its own anchor &{anchor} "
+                "(a structure that contains itself)",
+            )
+        values, levels = shape
+        reach = self.depth + levels
+        if reach > MAX_DEPTH:
+            raise _Refused(
+                event.start_mark,
+                f"nested more than {MAX_DEPTH} levels deep (through the alias *{anchor})",
+            )
+        self.deepest = max(self.deepest, reach)
+        self.added += values
+        if self.added > MAX_ALIAS_VALUES:
+            raise _Refused(
+                event.start_mark,
+                f"the file expands to more than {MAX_ALIAS_VALUES:,} values through YAML "
+                "aliases (an alias bomb?)",
+            )
+        return self.anchors[anchor]
+
+    def compose(self, event: Any) -> Node:
+        """Return the node that starts with ``event`` (its other events are read here)."""
+        kind = type(event)
+        if kind is AliasEvent:
+            return self.alias(event)
+        depth = self.depth + 1
+        if depth > MAX_DEPTH:
+            raise _Refused(event.start_mark, f"nested more than {MAX_DEPTH} levels deep")
+        self.written += 1
+        if self.written > MAX_NODES:
+            raise _Refused(
+                event.start_mark,
+                f"the file holds more than {MAX_NODES:,} values; the limit keeps loading fast",
+            )
+        if depth > self.deepest:
+            self.deepest = depth
+        anchor = event.anchor
+        if anchor is not None:
+            if anchor in self.anchors:
+                raise ComposerError(
+                    f"found duplicate anchor {anchor!r}; first occurrence",
+                    self.anchors[anchor].start_mark,
+                    "second occurrence",
+                    event.start_mark,
+                )
+            start, outer = self.written + self.added - 1, self.deepest
+            self.deepest = depth
+        self.depth = depth
+        node: Any
+        tag = event.tag
+        if kind is ScalarEvent:
+            if tag is None or tag == "!":
+                implicit = event.implicit
+                if implicit[0]:  # a plain scalar: its tag depends on its text
+                    text = (event.value, implicit[1])
+                    tag = self.tags.get(text)
+                    if tag is None:
+                        tag = self.tags[text] = self.resolve(ScalarNode, event.value, implicit)
+                else:
+                    tag = self.resolve(ScalarNode, event.value, implicit)
+            # libyaml calls the plain style '' where PyYAML says None.
+            node = ScalarNode(
+                tag, event.value, event.start_mark, event.end_mark, style=event.style or None
+            )
+            if anchor is not None:
+                self.anchors[anchor] = node
+        elif kind is SequenceStartEvent:
+            if tag is None or tag == "!":
+                tag = self.resolve(SequenceNode, None, event.implicit)
+            node = SequenceNode(tag, [], event.start_mark, None, flow_style=event.flow_style)
+            if anchor is not None:
+                self.anchors[anchor] = node
+            items = node.value
+            while True:
+                item = self.get_event()
+                if type(item) is SequenceEndEvent:
+                    node.end_mark = item.end_mark
+                    break
+                items.append(self.compose(item))
+        elif kind is MappingStartEvent:
+            if tag is None or tag == "!":
+                tag = self.resolve(MappingNode, None, event.implicit)
+            node = MappingNode(tag, [], event.start_mark, None, flow_style=event.flow_style)
+            if anchor is not None:
+                self.anchors[anchor] = node
+            pairs = node.value
+            while True:
+                item = self.get_event()
+                if type(item) is MappingEndEvent:
+                    node.end_mark = item.end_mark
+                    break
+                key_node = self.compose(item)
+                pairs.append((key_node, self.compose(self.get_event())))
+        else:  # pragma: no cover - the parser emits no other events here
+            raise ComposerError(None, None, "expected a node", event.start_mark)
+        self.depth = depth - 1
+        if anchor is not None:
+            self.shapes[anchor] = (self.written + self.added - start, self.deepest - depth + 1)
+            self.deepest = max(outer, self.deepest)
+        result: Node = node
+        return result
+
+
+class _PyLoader(Reader, Scanner, Parser, _BoundedComposer, Resolver):
+    """PyYAML's pure-Python parser feeding the bounded composer."""
+
+    def __init__(self, text: str) -> None:
+        Reader.__init__(self, text)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        _BoundedComposer.__init__(self)
+        Resolver.__init__(self)
+
+
+_CParser: Any = None
+if yaml.__with_libyaml__:
+    from yaml._yaml import CParser as _CParser
+
+if _CParser is not None:
+
+    class _CLoader(_CParser, _BoundedComposer, Resolver):
+        """libyaml's C parser (events only) feeding the bounded composer."""
+
+        def __init__(self, text: str) -> None:
+            _CParser.__init__(self, text)
+            _BoundedComposer.__init__(self)
+            Resolver.__init__(self)
+
+        # The C parser has a composer of its own, without the checks: use ours.
+        get_single_node = _BoundedComposer.get_single_node
+
+    LOADER: type[Any] = _CLoader
+else:  # pragma: no cover - PyYAML built without libyaml
+    LOADER = _PyLoader
+"""The loader class in use: libyaml's parser when PyYAML has it, else the pure-Python one."""
+
+
+_gc_lock = threading.Lock()
+_gc_pausers = 0
+_gc_was_enabled = False
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a file is composed and converted.
+
+    Composing allocates a few objects per value and keeps them all, so the collector would
+    scan the growing heap again and again: pausing it halves loading time or better. Nothing
+    made here is garbage until the end, and the work is bounded (:data:`MAX_NODES`). Pauses
+    from several threads nest: the collector resumes when the last one ends.
+    """
+    global _gc_pausers, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pausers == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pausers += 1
     try:
-        loader = yaml.SafeLoader(text)
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pausers -= 1
+            if _gc_pausers == 0 and _gc_was_enabled:
+                gc.enable()
+
+
+def _line_of(text: str, position: int) -> int:
+    return text.count("\n", 0, position) + 1
+
+
+def _compose(
+    text: str, source: SourceName, loader: type[Any] | None = None
+) -> tuple[Any, _Located]:
+    bad = _NON_PRINTABLE.search(text)
+    if bad is not None:  # checked here, the same for both parsers, with the exact line
+        code = ord(bad.group())
+        kind = "a lone surrogate, not valid Unicode" if 0xD800 <= code <= 0xDFFF else "not allowed"
+        raise AccordError(
+            f"character U+{code:04X} is {kind} in YAML",
+            source=source,
+            where=f"line {_line_of(text, bad.start())}",
+        )
+    with _gc_paused():
+        return _compose_checked(text, source, loader)
+
+
+def _compose_checked(
+    text: str, source: SourceName, loader: type[Any] | None
+) -> tuple[Any, _Located]:
+    try:
+        composer = (loader or LOADER)(text)
         try:
-            node = loader.get_single_node()
+            node = composer.get_single_node()
         finally:
-            loader.dispose()
-    except yaml.reader.ReaderError as exc:  # characters YAML does not allow
+            composer.dispose()
+    except _Refused as exc:
+        where = f"line {exc.mark.line + 1}" if exc.mark is not None else None
+        raise AccordError(exc.message, source=source, where=where) from None
+    except yaml.reader.ReaderError as exc:  # pragma: no cover - the check above comes first
         code = exc.character if isinstance(exc.character, int) else 0
         raise AccordError(
             f"character U+{code:04X} is not allowed in YAML",
             source=source,
-            where=f"line {text[: exc.position].count(chr(10)) + 1}",
+            where=f"line {_line_of(text, exc.position)}",
         ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = f"line {mark.line + 1}" if mark is not None else None
+        # At the end of the text the parsers' marks point past the last line: name the last.
+        last = text.count("\n") + (0 if text.endswith("\n") else 1)
+        where = f"line {max(1, min(mark.line + 1, last))}" if mark is not None else None
         problem = " ".join(str(exc.problem or exc.context or "malformed YAML").split())
+        if "maximum nesting depth" in problem:  # libyaml's own limit (1000 levels)
+            raise AccordError(
+                f"nested more than {MAX_DEPTH} levels deep", source=source, where=where
+            ) from None
         raise AccordError(f"YAML syntax error: {problem}", source=source, where=where) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - PyYAML raises only the two kinds above
+    except yaml.YAMLError as exc:  # pragma: no cover - PyYAML raises only the kinds above
         raise AccordError(f"YAML syntax error: {exc}", source=source) from None
-    except RecursionError:
-        raise AccordError("YAML nested too deeply", source=source) from None
     if node is None:
         raise AccordError(
             "the file holds no YAML data (only comments or blank lines)",
             source=source,
             where="line 1",
         )
-    converter = _Converter(source)
-    converter.size(node, 0, {})
-    return converter.convert(node, 0, None)
+    return _Converter(source).convert(node, None)
 
 
 def _walk(tree: _Located, loc: Loc) -> int:
@@ -390,6 +694,11 @@ def _why(why: Mapping[Any, str]) -> dict[str, str]:
     return _Flow(out) if short else out
 
 
+def _draft(mark: Draft) -> bool | _Pair:
+    """Return a draft mark as written: ``true``, or the fields on one line."""
+    return True if mark is True else _Pair(mark or ())
+
+
 def _stance_entry(stance: Stance) -> dict[str, Any]:
     out: dict[str, Any] = {"position": _num(stance.position), "salience": _num(stance.salience)}
     if stance.position_range is not None:
@@ -408,6 +717,8 @@ def _stance_entry(stance: Stance) -> dict[str, Any]:
         out["why"] = _why(stance.why)
     if stance.notes is not None:
         out["notes"] = stance.notes
+    if stance.draft:
+        out["draft"] = _draft(stance.draft)
     short = not (stance.why or stance.notes or stance.source)
     return _Flow(out) if short else out
 
@@ -436,6 +747,8 @@ def _document(scenario: Scenario) -> dict[str, Any]:
             entry["why"] = _why(a.why)
         if a.notes is not None:
             entry["notes"] = a.notes
+        if a.draft:
+            entry["draft"] = _draft(a.draft)
         actors.append(entry)
     doc["actors"] = actors
     issues = []
@@ -464,6 +777,8 @@ def _document(scenario: Scenario) -> dict[str, Any]:
             issue["source"] = i.source
         if i.why:
             issue["why"] = _why(i.why)
+        if i.draft:
+            issue["draft"] = _draft(i.draft)
         issues.append(issue)
     doc["issues"] = issues
     stances: dict[str, dict[str, Any]] = {i.id: {} for i in scenario.issues}

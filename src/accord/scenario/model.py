@@ -15,16 +15,20 @@ import datetime as _dt
 import hashlib
 import json
 import math
+import unicodedata
 from collections.abc import Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     StringConstraints,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
@@ -36,6 +40,54 @@ Slug = Annotated[
     StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=64),
 ]
 """A short lowercase identifier: letters, digits, ``_``, ``-`` and ``.``."""
+
+MAX_MAGNITUDE = 1e15
+"""The largest number a scenario may hold, in absolute value: a scale's ends (so every position,
+range, status quo, no-deal outcome, reservation and anchor, which lie on the scale) and a
+capability (and its range). Models multiply capabilities, saliences and squared distances on a
+scale; with every input at most 1e15 such products stay below about 1e60, far from float64's
+limit of 1.8e308, whereas 1e308 overflows to infinity at the first product."""
+
+MIN_WIDTH = 1e-12
+"""A scale is at least this wide, and at least this fraction of its larger end in absolute
+value (``[2015, 2015.000001]`` is fine, ``[0, 1e-300]`` is not): on a narrower scale float64
+can hardly tell positions apart, and squared distances underflow to zero."""
+
+
+def _bad_character(text: str, multiline: bool) -> str | None:
+    """Return a description of the first character ``text`` must not hold (None: none)."""
+    if text.isprintable():
+        return None
+    for char in text:
+        if multiline and char in "\n\t":
+            continue
+        category = unicodedata.category(char)
+        if category == "Cc":
+            return f"control character U+{ord(char):04X}"
+        if category == "Cs":
+            return f"lone surrogate U+{ord(char):04X} (not valid Unicode text)"
+    return None
+
+
+def _line(value: Any) -> Any:
+    bad = _bad_character(value, multiline=False) if isinstance(value, str) else None
+    if bad is not None:
+        raise ValueError(f"{bad} is not allowed in this field (one line of plain text)")
+    return value
+
+
+def _multiline(value: Any) -> Any:
+    bad = _bad_character(value, multiline=True) if isinstance(value, str) else None
+    if bad is not None:
+        raise ValueError(f"{bad} is not allowed in text (only line breaks and tabs are)")
+    return value
+
+
+Line = Annotated[str, BeforeValidator(_line)]
+"""One line of text: no control characters (tab and line breaks included), no lone surrogates."""
+
+Text = Annotated[str, BeforeValidator(_multiline)]
+"""Free text that may span lines: line breaks and tabs, but no other control characters."""
 
 Distribution = Literal["uniform", "triangular", "pert"]
 """How Monte Carlo draws a value inside its range (the point value is the mode)."""
@@ -53,7 +105,9 @@ class ScenarioProblem(ValueError):
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", str_strip_whitespace=True, allow_inf_nan=False
+    )
 
 
 def _finite(value: float, what: str) -> float:
@@ -126,14 +180,26 @@ class Scale(_Frozen):
 
     min: float = 0.0
     max: float = 100.0
-    unit: str = "points"
+    unit: Line = "points"
 
     @model_validator(mode="after")
     def _ordered(self) -> Scale:
         _finite(self.min, "scale min")
         _finite(self.max, "scale max")
+        for name, value in (("min", self.min), ("max", self.max)):
+            if abs(value) > MAX_MAGNITUDE:
+                raise ValueError(
+                    f"scale {name} {value:g} is too large: the ends of a scale must lie within "
+                    f"±{MAX_MAGNITUDE:g} (write it in larger units)"
+                )
         if not self.max > self.min:
             raise ValueError(f"scale max {self.max:g} must be greater than min {self.min:g}")
+        if self.max - self.min < MIN_WIDTH * max(1.0, abs(self.min), abs(self.max)):
+            raise ValueError(
+                f"scale [{self.min:g}, {self.max:g}] is too narrow: it must be at least "
+                f"{MIN_WIDTH:g} wide and {MIN_WIDTH:g} of its larger end (write it in smaller "
+                "units)"
+            )
         return self
 
     @property
@@ -150,47 +216,139 @@ class Anchor(_Frozen):
     """A labelled point of an issue's scale, e.g. ``0 = "Assad stays with full powers"``."""
 
     value: float
-    label: Annotated[str, StringConstraints(min_length=1)]
+    label: Annotated[Line, StringConstraints(min_length=1)]
 
 
 class Source(_Frozen):
     """A source the scenario's coding relies on."""
 
     id: Slug
-    citation: Annotated[str, StringConstraints(min_length=1)]
-    url: str | None = None
+    citation: Annotated[Line, StringConstraints(min_length=1)]
+    url: Line | None = None
 
 
-Why = dict[Literal["capability", "position", "salience", "range", "bloc", "reservation"], str]
+Why = dict[Literal["capability", "position", "salience", "range", "bloc", "reservation"], Text]
 """One-line justifications of individual numbers, keyed by the field they justify."""
 
-IssueWhy = dict[Literal["status_quo", "no_deal", "consent", "implementers", "quota"], str]
+IssueWhy = dict[Literal["status_quo", "no_deal", "consent", "implementers", "quota"], Text]
 """One-line justifications of an issue's status quo, no-deal outcome and consent rule."""
 
 ActorList = tuple[Slug, ...]
 
+Draft = bool | tuple[str, ...]
+"""Which values of an entry are unreviewed drafts (``accord draft``): ``true`` for all of them,
+or a list of field names (``[position, salience]``); ``false`` or ``[]`` for none."""
 
-class Actor(_Frozen):
+DRAFT_NOT_VALUES = frozenset({"id", "actor", "issue", "source", "why", "notes", "draft"})
+"""Fields of an entry that are not values a draft mark can name."""
+
+
+def _draft_fields(value: Any, allowed: Sequence[str]) -> Any:
+    """Normalise a ``draft`` mark: ``true``, or a tuple of the entry's field names."""
+    if value is None or value is False:
+        return ()
+    if value is True:
+        return True
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list | tuple):
+        raise ValueError("draft is true, false or a list of field names (e.g. [position])")
+    out: list[str] = []
+    for k, name in enumerate(value):
+        if not isinstance(name, str) or name not in allowed:
+            raise ValueError(
+                f"draft item {k + 1} names {name!r}, which is not a value of this entry (one "
+                f"of {', '.join(allowed)})"
+            )
+        if name in out:
+            raise ValueError(f"draft names '{name}' twice")
+        out.append(name)
+    return tuple(out)
+
+
+class _Drafted(_Frozen):
+    """An entry (actor, issue, stance) whose values may carry a ``draft`` mark."""
+
+    draft_core: ClassVar[tuple[str, ...]] = ()
+    """The values ``draft: true`` always marks (then every other value that is set)."""
+
+    @classmethod
+    def draft_values(cls) -> tuple[str, ...]:
+        """Return the fields a ``draft`` mark may name, in field order."""
+        return tuple(f for f in cls.model_fields if f not in DRAFT_NOT_VALUES)
+
+    @field_validator("draft", mode="before", check_fields=False)
+    @classmethod
+    def _draft(cls, value: Any) -> Any:
+        return _draft_fields(value, cls.draft_values())
+
+    @model_serializer(mode="wrap")
+    def _omit_no_draft(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # Reviewed entries dump (and hash) exactly as before the draft mark existed.
+        data = handler(self)
+        if isinstance(data, dict) and not data.get("draft"):
+            data.pop("draft", None)
+        return data
+
+    def drafted(self) -> tuple[str, ...]:
+        """Return the fields still marked draft (all values that are set, for ``true``)."""
+        mark: Draft = getattr(self, "draft", ())
+        if mark is True:
+            core = self.draft_core
+            rest = (
+                f
+                for f in self.draft_values()
+                if f not in core and f not in ("name", "description") and self._holds_value(f)
+            )
+            return (*core, *rest)
+        return tuple(mark) if mark else ()
+
+    def _holds_value(self, name: str) -> bool:
+        """Return whether a field is required or holds something other than its default."""
+        info = type(self).model_fields[name]
+        if info.is_required():
+            return True
+        default = info.default_factory() if info.default_factory else info.default  # type: ignore[call-arg]
+        return bool(getattr(self, name) != default)
+
+
+class Actor(_Drafted):
     """A party to the negotiation."""
 
+    draft_core: ClassVar[tuple[str, ...]] = ("capability",)
+
     id: Slug
-    name: str = ""
+    name: Line = ""
     capability: float = Field(ge=0)
     capability_range: Range | None = None
     bloc: Slug | None = None
-    source: str | None = None
+    source: Line | None = None
     why: Why = Field(default_factory=dict)
-    notes: str | None = None
+    notes: Text | None = None
+    draft: Draft = ()
 
     @model_validator(mode="after")
     def _defaults(self) -> Actor:
         _finite(self.capability, "capability")
+        if self.capability > MAX_MAGNITUDE:
+            raise ScenarioProblem(
+                ("capability",),
+                f"capability {self.capability:g} is too large: the limit is {MAX_MAGNITUDE:g} "
+                "(only ratios of capabilities matter: write them in larger units)",
+            )
         if not self.name:
             object.__setattr__(self, "name", self.id)
         r = self.capability_range
         if r is not None:
             if r.low < 0:
                 raise ScenarioProblem(("capability_range",), "capability range must be >= 0")
+            if r.high > MAX_MAGNITUDE:
+                raise ScenarioProblem(
+                    ("capability_range",),
+                    f"capability range [{r.low:g}, {r.high:g}] reaches above the limit of "
+                    f"{MAX_MAGNITUDE:g} (only ratios of capabilities matter: write them in "
+                    "larger units)",
+                )
             if not r.contains(self.capability):
                 raise ScenarioProblem(
                     ("capability_range",),
@@ -200,12 +358,14 @@ class Actor(_Frozen):
         return self
 
 
-class Issue(_Frozen):
+class Issue(_Drafted):
     """A contested issue (one dimension of the negotiation space)."""
 
+    draft_core: ClassVar[tuple[str, ...]] = ("scale",)
+
     id: Slug
-    name: str = ""
-    description: str | None = None
+    name: Line = ""
+    description: Text | None = None
     scale: Scale = Field(default_factory=Scale)
     anchors: tuple[Anchor, ...] = ()
     status_quo: float | None = None
@@ -214,8 +374,9 @@ class Issue(_Frozen):
     consent: ActorList | None = None
     quota: float = Field(default=1.0, gt=0, le=1)
     implementers: ActorList = ()
-    source: str | None = None
+    source: Line | None = None
     why: IssueWhy = Field(default_factory=dict)
+    draft: Draft = ()
 
     @field_validator("consent", "implementers", mode="before")
     @classmethod
@@ -272,8 +433,10 @@ class Issue(_Frozen):
         return min(self.anchors, key=lambda a: abs(a.value - value)).label
 
 
-class Stance(_Frozen):
+class Stance(_Drafted):
     """One actor's position on one issue and how much the issue matters to it."""
+
+    draft_core: ClassVar[tuple[str, ...]] = ("position", "salience")
 
     actor: Slug
     issue: Slug
@@ -284,9 +447,10 @@ class Stance(_Frozen):
     reservation: float | None = None
     reservation_range: Range | None = None
     distribution: Distribution = "uniform"
-    source: str | None = None
+    source: Line | None = None
     why: Why = Field(default_factory=dict)
-    notes: str | None = None
+    notes: Text | None = None
+    draft: Draft = ()
 
     @model_validator(mode="after")
     def _ranges(self) -> Stance:
@@ -376,9 +540,9 @@ class Scenario(_Frozen):
     immutable. :meth:`to_arrays` is the one place that turns it into NumPy arrays.
     """
 
-    title: Annotated[str, StringConstraints(min_length=1)]
+    title: Annotated[Line, StringConstraints(min_length=1)]
     date: _dt.date | None = None
-    description: str = ""
+    description: Text = ""
     salience_scale: Literal[1] = 1
     actors: tuple[Actor, ...]
     issues: tuple[Issue, ...]
@@ -403,6 +567,17 @@ class Scenario(_Frozen):
         _no_duplicates([s.id for s in self.sources], "sources", "source")
         if sum(a.capability for a in self.actors) <= 0:
             raise ScenarioProblem(("actors",), "total capability is zero: nobody has any clout")
+        with_clout = [j for j, a in enumerate(self.actors) if a.capability > 0]
+        if len(with_clout) == 1:  # at the low end of its range, nobody would have any clout
+            j = with_clout[0]
+            r = self.actors[j].capability_range
+            if r is not None and r.low <= 0:
+                raise ScenarioProblem(
+                    ("actors", j, "capability_range"),
+                    f"capability range [{r.low:g}, {r.high:g}] reaches 0, but every other "
+                    "actor's capability is 0: at that end nobody has any clout (raise the "
+                    "range's low end above 0)",
+                )
         actors = {a.id for a in self.actors}
         issues = {i.id: i for i in self.issues}
         seen: dict[tuple[str, str], int] = {}
@@ -510,6 +685,20 @@ class Scenario(_Frozen):
         from accord.scenario.arrays import ScenarioArrays
 
         return ScenarioArrays.from_scenario(self)
+
+    def accept_drafts(self) -> Scenario:
+        """Return this scenario with every ``draft`` mark removed (the values taken as they are).
+
+        What ``--allow-draft`` does before a model runs: models refuse a scenario that still
+        holds draft marks (:func:`accord.scenario.drafts.refuse_drafts`).
+        """
+        if not any(e.drafted() for e in (*self.actors, *self.issues, *self.stances)):
+            return self
+        data = self.model_dump()
+        for key in ("actors", "issues", "stances"):
+            for entry in data[key]:
+                entry.pop("draft", None)
+        return type(self).model_validate(data)
 
     def content_hash(self) -> str:
         """Return a SHA-256 of the scenario's canonical JSON (stable across runs and platforms)."""

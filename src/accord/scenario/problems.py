@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from accord.errors import AccordError
-from accord.scenario.model import Loc, Scenario, ScenarioProblem
+from accord.scenario.model import MAX_MAGNITUDE, MIN_WIDTH, Loc, Scenario, ScenarioProblem
 from accord.scenario.validate import RawScenario, _describe, _message, build
 
 MAX_ROUNDS = 2000
@@ -78,6 +78,11 @@ def _number(value: Any) -> float | None:
         return None
     number = float(value)
     return number if math.isfinite(number) else None
+
+
+def _wide_enough(low: float, high: float) -> bool:
+    """Return whether ``[low, high]`` is wide enough to be a scale (see ``Scale``)."""
+    return high - low >= MIN_WIDTH * max(1.0, abs(low), abs(high))
 
 
 def _pair(value: Any) -> tuple[float, float] | None:
@@ -268,6 +273,10 @@ class _Work:
         if key == "anchors" and isinstance(item.get("anchors"), list):  # two share a value
             return self._dedupe_anchors(slot)
         if key == "scale":
+            scale = item.get("scale")
+            if rest[1:2] == ("unit",) and isinstance(scale, dict) and "unit" in scale:
+                del scale["unit"]  # only the unit is wrong: keep the numbers (checked next)
+                return True
             return self._mend_scale(item)
         if name == "stances" and key in ("position", "salience", "salience_range"):
             return self._neutral_stance_value(item, key)
@@ -329,7 +338,19 @@ class _Work:
         return True
 
     def _mend_scale(self, issue: dict[str, Any]) -> bool:
-        """Give an issue whose scale is wrong one that covers every value written for it."""
+        """Give an issue whose scale is wrong one that covers every value written for it.
+
+        Values beyond :data:`~accord.scenario.model.MAX_MAGNITUDE` are left outside (each is
+        then a problem of its own); a scale whose ends are numbers beyond it is cut back to it.
+        """
+        scale = issue.get("scale")
+        if isinstance(scale, Mapping):
+            low, high = _number(scale.get("min", 0.0)), _number(scale.get("max", 100.0))
+            if low is not None and high is not None and high > low:
+                low, high = max(low, -MAX_MAGNITUDE), min(high, MAX_MAGNITUDE)
+                if _wide_enough(low, high) and (low, high) != (scale.get("min"), scale.get("max")):
+                    issue["scale"] = {"min": low, "max": high}
+                    return True
         values: list[float] = []
         for stance in self.items("stances"):
             if stance.get("issue") == issue.get("id"):
@@ -347,8 +368,9 @@ class _Work:
             for anchor in anchors:
                 if isinstance(anchor, dict) and (v := _number(anchor.get("value"))) is not None:
                     values.append(v)
+        values = [v for v in values if abs(v) <= MAX_MAGNITUDE]
         low, high = (min(values), max(values)) if values else (0.0, 100.0)
-        if high <= low:
+        if not _wide_enough(low, high):
             low, high = low - 1, high + 1
         issue["scale"] = {"min": low, "max": high}
         return True
@@ -376,6 +398,9 @@ class _Work:
             return True
         if key == "id" or (name == "stances" and key in ("", "actor", "issue")):
             return self._drop(name, slot)  # a duplicate, a second stance, an unknown id
+        if name == "actors" and key == "capability_range":  # it reaches a total of zero
+            item.pop(key, None)
+            return True
         if name == "issues" and key in ("consent", "implementers") and len(rest) >= 2:
             return self._drop_nested(slot, key, int(rest[1]))
         if name == "stances" and key in ("position", "reservation"):

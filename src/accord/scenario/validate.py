@@ -119,6 +119,8 @@ def _message(err: Any, model: type[BaseModel] = Scenario) -> tuple[Loc, str]:
         msg = _unknown_key(loc, model)
     elif kind in ("float_parsing", "float_type", "int_parsing", "int_type"):
         msg = f"expected a number, got {value!r}"
+    elif kind == "finite_number":
+        msg = f"expected a finite number, got {value!r}"
     elif kind == "string_pattern_mismatch":
         msg = (
             f"{value!r} is not a valid id (use lowercase letters, digits, '_', '-' or '.', "
@@ -126,6 +128,8 @@ def _message(err: Any, model: type[BaseModel] = Scenario) -> tuple[Loc, str]:
         )
     elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         msg = f"{value!r}: {msg}"
+    elif kind == "string_unicode":  # a lone surrogate (JSON can carry one)
+        msg = "not valid Unicode text (it holds a lone surrogate)"
     return loc, msg
 
 

@@ -22,8 +22,12 @@ from accord.scenario.model import Scenario
 from accord.store.database import ENV_VAR, default_path, resolve_store
 from accord.store.diff import Change, ForecastChange, RunDiff, forecasts_of
 from accord.store.records import (
+    DamagedRun,
+    DamagedRunError,
+    RunListing,
     RunRecord,
     RunSummary,
+    UnknownRunError,
     backtest_inputs,
     describe,
     record_inputs,
@@ -37,11 +41,15 @@ __all__ = [
     "KINDS",
     "SCHEMA_VERSION",
     "Change",
+    "DamagedRun",
+    "DamagedRunError",
     "ForecastChange",
     "RunDiff",
+    "RunListing",
     "RunRecord",
     "RunStore",
     "RunSummary",
+    "UnknownRunError",
     "backtest_inputs",
     "default_path",
     "describe",

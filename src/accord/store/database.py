@@ -60,6 +60,20 @@ def _reason(error: BaseException) -> str:
     return " ".join(text.split()) or type(error).__name__
 
 
+def _schema_version(value: Any, location: str) -> int:
+    """Return the store's schema version from its ``meta`` table (a damaged one: one line)."""
+    text = str(value).strip() if value is not None else ""
+    if not text:
+        return 0
+    if not (text.isascii() and text.isdigit()):
+        raise AccordError(
+            f"the run store is damaged: its meta table gives schema_version {text!r}, not a "
+            "whole number",
+            source=location,
+        )
+    return int(text)
+
+
 class Database:
     """One store's database: opened lazily, checked once, then used in short transactions."""
 
@@ -183,7 +197,7 @@ class Database:
                 raise AccordError(foreign, source=self.location) from None
             if meta.get("application_id") != APPLICATION_ID:
                 raise AccordError(foreign, source=self.location)
-            version = int(meta.get("schema_version") or 0)
+            version = _schema_version(meta.get("schema_version"), self.location)
             if version > SCHEMA_VERSION:
                 raise AccordError(
                     f"the run store has schema version {version}; this accord ({__version__}) "

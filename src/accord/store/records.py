@@ -12,13 +12,14 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
 from accord.atomic import write_atomic
+from accord.errors import AccordError
 from accord.scenario.model import Scenario
 from accord.store.schema import KINDS
 
@@ -217,6 +218,144 @@ class RunRecord(RunSummary):
             "inputs": self.inputs,
             "results": self.results,
         }
+
+
+class UnknownRunError(AccordError):
+    """No run has this id in the store."""
+
+
+class DamagedRunError(AccordError):
+    """A saved run whose row cannot be read: a value of the wrong type, or not valid JSON."""
+
+    def __init__(self, run_id: str, problem: str, *, source: str | None = None) -> None:
+        self.run_id = run_id
+        self.problem = problem
+        super().__init__(f"run {run_id} is damaged: {problem}", source=source)
+
+
+@dataclass(frozen=True)
+class DamagedRun:
+    """A row a listing skipped, and what is wrong with it."""
+
+    id: str
+    problem: str
+
+    def to_dict(self) -> dict[str, str]:
+        """Return a JSON-ready dict."""
+        return {"id": self.id, "problem": self.problem}
+
+
+@dataclass(frozen=True)
+class RunListing:
+    """The runs a listing found, and the damaged rows it skipped (never a reason to fail)."""
+
+    runs: list[RunSummary]
+    damaged: list[DamagedRun]
+
+    def note(self, most: int = 5) -> str | None:
+        """Return one line naming the skipped rows, e.g. ``1 damaged run skipped: r-... (...)``."""
+        if not self.damaged:
+            return None
+        n = len(self.damaged)
+        named = "; ".join(f"{d.id} ({d.problem})" for d in self.damaged[:most])
+        more = f"; and {n - most} more" if n > most else ""
+        return f"{n} damaged run{'s' if n != 1 else ''} skipped: {named}{more}"
+
+
+def _shown(value: Any, width: int = 40) -> str:
+    text = repr(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _when(value: Any) -> datetime:
+    when = value
+    if isinstance(value, str | bytes):
+        text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+        try:
+            when = datetime.fromisoformat(text.strip())
+        except ValueError:
+            raise ValueError(f"created_at: {_shown(text)} is not a date and time") from None
+    if not isinstance(when, datetime):
+        raise ValueError(f"created_at: {_shown(value)} is not a date and time")
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+
+
+def _text(name: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    raise ValueError(f"{name}: {_shown(value)} is not text")
+
+
+def _seed(value: Any) -> int | None:
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    raise ValueError(f"seed: {_shown(value)} is not a whole number")
+
+
+def _document(name: str, value: Any) -> dict[str, Any]:
+    if isinstance(value, str | bytes):
+        try:
+            value = json.loads(value)
+        except ValueError:  # JSONDecodeError and UnicodeDecodeError
+            raise ValueError(f"{name}: not valid JSON") from None
+    if not isinstance(value, dict):
+        what = "missing" if value is None else f"a JSON {_json_type(value)}, not an object"
+        raise ValueError(f"{name}: {what}")
+    return value
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    return type(value).__name__
+
+
+def summary_of(row: Mapping[str, Any]) -> RunSummary:
+    """Return the summary of a row of the ``runs`` table, read as the database gave it.
+
+    Raises
+    ------
+    ValueError
+        Naming the first column that cannot be read (``created_at: 'yesterday' is not a date
+        and time``).
+
+    """
+    kind = _text("kind", row.get("kind"))
+    if kind not in KINDS:
+        raise ValueError(f"kind: {_shown(row.get('kind'))} is not a kind of run")
+    return RunSummary(
+        id=_text("id", row.get("id")),
+        kind=kind,
+        created_at=_when(row.get("created_at")),
+        accord_version=_text("accord_version", row.get("accord_version")),
+        model=_text("model", row.get("model")),
+        seed=_seed(row.get("seed")),
+        input_hash=_text("input_hash", row.get("input_hash")),
+        title=_text("title", row.get("title")),
+    )
+
+
+def record_of(row: Mapping[str, Any]) -> RunRecord:
+    """Return a whole row of the ``runs`` table as a :class:`RunRecord` (ValueError: damaged)."""
+    head = summary_of(row)
+    return RunRecord(
+        **head.__dict__,
+        params=_document("params", row.get("params")),
+        inputs=_document("inputs", row.get("inputs")),
+        results=_document("results", row.get("results")),
+    )
 
 
 EXPORT_FORMAT = "accord-run"

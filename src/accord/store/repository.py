@@ -5,44 +5,94 @@ SQLAlchemy URL such as ``postgresql+psycopg://user@host/db``, or a plain path, w
 SQLite file. Each save is one transaction, so a process killed while saving leaves no partial
 record. Tables are created on the first save; reading a store that does not exist yet finds no
 runs and creates nothing.
+
+Rows are read as the database holds them and checked one by one (:func:`summary_of`,
+:func:`record_of`): a damaged row (a time that is not one, JSON that is not valid or not an
+object, a seed that is not a number) is skipped and named by :meth:`RunStore.scan`, and reading
+it by id is a one-line :class:`DamagedRunError`. One bad row never takes a listing down.
 """
 
 from __future__ import annotations
 
 import builtins
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import exc, insert, select
+from sqlalchemy import Text, case, cast, exc, func, insert, literal, select, type_coerce
+from sqlalchemy.sql.elements import ColumnElement
 
 from accord import __version__
 from accord.errors import AccordError
 from accord.store.database import Database
 from accord.store.diff import RunDiff, diff_runs
 from accord.store.records import (
+    DamagedRun,
+    DamagedRunError,
+    RunListing,
     RunRecord,
     RunSummary,
+    UnknownRunError,
     check_kind,
     describe,
     export_document,
     hash_of,
     jsonready,
+    record_of,
+    summary_of,
     write_atomically,
 )
 from accord.store.schema import RunRow, new_run_id, utc_now
 
-SUMMARY: tuple[Any, ...] = (
-    RunRow.id,
-    RunRow.kind,
-    RunRow.created_at,
-    RunRow.accord_version,
-    RunRow.model,
-    RunRow.seed,
-    RunRow.input_hash,
-    RunRow.title,
-)
+SUMMARY = ("id", "kind", "created_at", "accord_version", "model", "seed", "input_hash", "title")
+"""The columns of a run's summary."""
+DOCUMENTS = ("params", "inputs", "results")
+"""The JSON columns of a run."""
+JSON_TYPES = {
+    "array": "a JSON list",
+    "text": "a JSON string",
+    "string": "a JSON string",
+    "integer": "a JSON number",
+    "real": "a JSON number",
+    "number": "a JSON number",
+    "true": "a JSON boolean",
+    "false": "a JSON boolean",
+    "boolean": "a JSON boolean",
+    "null": "JSON null",
+}
+"""What SQLite's ``json_type`` and PostgreSQL's ``json_typeof`` call each kind of value."""
+
+
+def _raw(column: Any, dialect: str) -> ColumnElement[Any]:
+    """Return a column as the database holds it (no parsing of times or JSON on the way)."""
+    if dialect == "postgresql" and column.key in DOCUMENTS:
+        return cast(column, Text).label(column.key)
+    return type_coerce(column, Text).label(column.key)
+
+
+def _json_kind(column: Any, dialect: str) -> ColumnElement[Any]:
+    """Return an expression naming what a JSON column holds: ``object`` when all is well."""
+    if dialect == "sqlite":
+        kind: ColumnElement[Any] = case(
+            (column.is_(None), "missing"),
+            (func.json_valid(column) == 1, func.json_type(column)),
+            else_="invalid",
+        )
+    elif dialect == "postgresql":
+        kind = case((column.is_(None), "missing"), else_=func.json_typeof(column))
+    else:  # no portable check: read as fine, checked when the run is read in full
+        kind = literal("object")
+    return kind.label(f"{column.key}_kind")
+
+
+def _kind_problem(name: str, kind: Any) -> str | None:
+    if kind == "object":
+        return None
+    if kind == "invalid":
+        return f"{name}: not valid JSON"
+    if kind == "missing" or kind is None:
+        return f"{name}: missing"
+    return f"{name}: {JSON_TYPES.get(str(kind), str(kind))}, not an object"
 
 
 class RunStore:
@@ -126,19 +176,43 @@ class RunStore:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def get(self, run_id: str) -> RunRecord:
-        """Return a saved run; an unknown id is an :class:`~accord.errors.AccordError`."""
+        """Return a saved run.
+
+        Raises
+        ------
+        UnknownRunError
+            For an unknown id.
+        DamagedRunError
+            When the run's row cannot be read (one line naming the column).
+
+        """
         row = None
         if self._db.ready(write=False):
-            cols = (*SUMMARY, RunRow.params, RunRow.inputs, RunRow.results)
             with self._db.guard("read"), self._db.transaction(write=False) as conn:
+                dialect = conn.dialect.name
+                cols = [_raw(getattr(RunRow, c.key), dialect) for c in RunRow.__table__.columns]
                 row = conn.execute(select(*cols).where(RunRow.id == run_id)).first()
         if row is None:
-            raise AccordError(f"no run '{run_id}' in the run store", source=self.location)
-        data = row._asdict()
-        return RunRecord(**{**data, "created_at": _utc(data["created_at"])})
+            raise UnknownRunError(f"no run '{run_id}' in the run store", source=self.location)
+        try:
+            return record_of(row._asdict())
+        except ValueError as e:
+            raise DamagedRunError(run_id, str(e), source=self.location) from None
 
     def list(self, kind: str | None = None, limit: int | None = 50) -> builtins.list[RunSummary]:
-        """Return the saved runs, newest first: all, or those of one ``kind``; at most ``limit``."""
+        """Return the saved runs, newest first: all, or those of one ``kind``; at most ``limit``.
+
+        Damaged rows are left out (:meth:`scan` names them).
+        """
+        return self.scan(kind=kind, limit=limit).runs
+
+    def scan(self, kind: str | None = None, limit: int | None = 50) -> RunListing:
+        """Return the newest ``limit`` rows (of one ``kind``): the runs, and the damaged rows.
+
+        A row is damaged when a column of its summary cannot be read, or when its parameters,
+        inputs or results are not a JSON object (checked by the database where it can: SQLite
+        and PostgreSQL). Damaged rows count towards ``limit``.
+        """
         if kind is not None:
             try:
                 check_kind(kind)
@@ -147,15 +221,33 @@ class RunStore:
         if limit is not None and limit < 1:
             raise AccordError(f"the limit must be at least 1, got {limit}")
         if not self._db.ready(write=False):
-            return []
-        query = select(*SUMMARY).order_by(RunRow.created_at.desc(), RunRow.id.desc())
-        if kind is not None:
-            query = query.where(RunRow.kind == kind)
-        if limit is not None:
-            query = query.limit(limit)
+            return RunListing([], [])
         with self._db.guard("read"), self._db.transaction(write=False) as conn:
+            dialect = conn.dialect.name
+            summary = [_raw(getattr(RunRow, c), dialect) for c in SUMMARY]
+            checks = [_json_kind(getattr(RunRow, c), dialect) for c in DOCUMENTS]
+            query = select(*summary, *checks).order_by(RunRow.created_at.desc(), RunRow.id.desc())
+            if kind is not None:
+                query = query.where(RunRow.kind == kind)
+            if limit is not None:
+                query = query.limit(limit)
             rows = conn.execute(query).all()
-        return [RunSummary(**{**r._asdict(), "created_at": _utc(r.created_at)}) for r in rows]
+        runs: builtins.list[RunSummary] = []
+        damaged: builtins.list[DamagedRun] = []
+        for row in rows:
+            data = row._asdict()
+            problems = [_kind_problem(c, data[f"{c}_kind"]) for c in DOCUMENTS]
+            try:
+                found = summary_of(data)
+            except ValueError as e:
+                problems.insert(0, str(e))
+            else:
+                if not any(problems):
+                    runs.append(found)
+                    continue
+            problem = next(p for p in problems if p)
+            damaged.append(DamagedRun(str(data.get("id")), problem))
+        return RunListing(runs, damaged)
 
     def diff(self, a: str, b: str) -> RunDiff:
         """Return what differs between runs ``a`` and ``b``: inputs, parameters, forecasts."""
@@ -168,7 +260,3 @@ class RunStore:
     def export_file(self, run_id: str, path: str | Path) -> Path:
         """Write a saved run's export to ``path`` atomically (all of it or nothing)."""
         return write_atomically(Path(path), self.export(run_id))
-
-
-def _utc(when: datetime) -> datetime:
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)

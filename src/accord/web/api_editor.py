@@ -3,24 +3,28 @@
 ``POST /api/scenarios/problems`` lists every problem of a scenario at once, each at its place
 (:func:`accord.scenario.problems.problems`: the validator's own words, the first one the
 problem ``accord validate`` names); ``POST /api/scenarios/export`` writes a scenario with
-accord's own writers (YAML, or the CSV table), as a download.
+accord's own writers (YAML, or the CSV table), as a download; a YAML export keeps the values
+still marked ``draft`` (a CSV table cannot mark them, and says so).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
 from accord.errors import AccordError
+from accord.scenario.drafts import draft_cells, refuse_drafts
 from accord.scenario.files import dumps, format_of, loads, parse
 from accord.scenario.io_common import slugify
+from accord.scenario.model import Scenario
 from accord.scenario.problems import Problem, problems
 from accord.scenario.validate import RawScenario
 from accord.web.api import Ctx, summary
-from accord.web.limits import safe_name
+from accord.web.compute import CancelToken, computes
+from accord.web.limits import ascii_header, safe_name
 from accord.web.schemas import ExportRequest, ProblemsView, ScenarioInput
-from accord.web.services import SCENARIO
+from accord.web.services import SCENARIO, json_response
 
 router = APIRouter(prefix="/api")
 
@@ -58,21 +62,52 @@ def _all_problems(body: ScenarioInput, first: AccordError) -> list[Problem]:
     return found
 
 
+def _draft_problem(body: ScenarioInput, scenario: Scenario) -> list[Problem]:
+    """Return the loader's refusal of a scenario still marked draft, at its first draft value."""
+    cells = draft_cells(scenario)
+    first = next(cells, None)
+    if first is None:
+        return []
+    try:
+        refuse_drafts(scenario, SCENARIO, lambda loc: None, body.scenario)
+    except AccordError as exc:
+        return [Problem(first.path, exc.where, exc.message, exc.source)]
+    return []  # pragma: no cover - refuse_drafts raises whenever a cell is marked
+
+
 @router.post("/scenarios/problems", response_model=ProblemsView, tags=["scenarios"])
-def scenario_problems(body: ScenarioInput, ctx: Ctx) -> dict[str, Any]:
+@computes
+async def scenario_problems(body: ScenarioInput, request: Request, ctx: Ctx) -> Response:
     """List every problem of a scenario at once, each with its place (``loc`` and ``path``).
 
     ``valid`` is true and ``problems`` empty when there is none (then ``summary`` holds the
-    scenario's title, ids and hash). Each problem's ``line`` is what ``accord validate`` would
-    print for it; the first is the one ``/api/scenarios/validate`` refuses with. The answer is a
-    200 either way: the problems are the result.
+    scenario's title, ids and hash). A scenario that reads but still holds values marked
+    ``draft`` has one problem, at the first of them, in the loader's words (none with
+    ``allow_draft``); ``drafts`` lists every such value. Each problem's ``line`` is what
+    ``accord validate`` would print for it; the first is the one ``/api/scenarios/validate``
+    refuses with. The answer is a 200 either way: the problems are the result.
     """
-    try:
-        scenario = ctx.scenario(body)
-    except AccordError as exc:
-        found = _all_problems(body, exc)
-        return {"valid": False, "problems": [p.to_dict() for p in found], "summary": None}
-    return {"valid": True, "problems": [], "summary": summary(scenario)}
+
+    def work(token: CancelToken) -> Response:
+        try:
+            scenario = ctx.scenario(body, allow_draft=True)
+        except AccordError as exc:
+            found = _all_problems(body, exc)
+            listed = [p.to_dict() for p in found]
+            return json_response({"valid": False, "problems": listed, "summary": None})
+        cells = list(draft_cells(scenario))
+        drafts = [{"loc": list(c.path), "label": c.label()} for c in cells]
+        listed = [] if body.allow_draft else [p.to_dict() for p in _draft_problem(body, scenario)]
+        return json_response(
+            {
+                "valid": not listed,
+                "problems": listed,
+                "summary": summary(scenario),
+                "drafts": drafts,
+            }
+        )
+
+    return await ctx.compute.run(work, request)
 
 
 def _field(path: tuple[str | int, ...]) -> str:
@@ -98,17 +133,26 @@ def _differing(a: Any, b: Any, path: tuple[str | int, ...], out: set[str]) -> No
 @router.post(
     "/scenarios/export", tags=["scenarios"], responses=EXPORT_RESPONSE, response_class=Response
 )
-def export(body: ExportRequest, ctx: Ctx) -> Response:
+@computes
+async def export(body: ExportRequest, request: Request, ctx: Ctx) -> Response:
     """Write a scenario as a file with accord's writers: ``yaml`` (everything) or ``csv``.
 
     Uploading the file again gives the same scenario (the same hash) whenever
     ``X-Accord-Round-Trip`` says ``exact``; a CSV table cannot hold anchors, ``why``, notes,
     sources or distributions, and ``X-Accord-Dropped`` names what it left out.
     """
-    scenario = ctx.scenario(body)
-    text = dumps(scenario, body.to)
-    name = f"{slugify(scenario.title)[:60].rstrip('_.-') or 'scenario'}.{body.to}"
-    back = loads(text, body.to, name)
+
+    def work(token: CancelToken) -> Response:
+        return _export(ctx.scenario(body, allow_draft=True), body.to)
+
+    return await ctx.compute.run(work, request)
+
+
+def _export(scenario: Scenario, to: str) -> Response:
+    """Return a scenario written as a ``to`` file, with the round-trip headers."""
+    text = dumps(scenario, to)
+    name = f"{slugify(scenario.title)[:60].rstrip('_.-') or 'scenario'}.{to}"
+    back = loads(text, to, name, allow_draft=True)
     dropped: set[str] = set()
     before, after = scenario.model_dump(mode="json"), back.model_dump(mode="json")
     for data in (before, after):  # stances compared by actor and issue; their order below
@@ -117,10 +161,11 @@ def export(body: ExportRequest, ctx: Ctx) -> Response:
     if not dropped and back.content_hash() != scenario.content_hash():
         dropped.add("the order of stances")
     headers = {
-        "Content-Disposition": f'attachment; filename="{name}"',
+        "Content-Disposition": f'attachment; filename="{ascii_header(name)}"',
         "X-Accord-Scenario-Hash": scenario.content_hash(),
         "X-Accord-Round-Trip": "lossy" if dropped else "exact",
     }
     if dropped:
-        headers["X-Accord-Dropped"] = ", ".join(sorted(dropped))
-    return Response(text.encode("utf-8"), media_type=MEDIA[body.to], headers=headers)
+        headers["X-Accord-Dropped"] = ascii_header(", ".join(sorted(dropped)))
+    content = text.encode("utf-8", "backslashreplace")
+    return Response(content, media_type=MEDIA[to], headers=headers)

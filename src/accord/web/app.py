@@ -1,32 +1,47 @@
 """The web app: :func:`create_app` wires the pages and the JSON API over accord's public API.
 
-``accord serve`` runs it with uvicorn on 127.0.0.1. Every request body is read into memory
-under a size limit before anything parses it; user errors come back as 422 with the same
-one-line message as the command line; nothing a request sends is used as a path.
+``accord serve`` runs it with uvicorn on 127.0.0.1. Every request is checked first (its Host
+header and, off this machine, its access token: :mod:`accord.web.access`); its body is read
+into memory under a size limit and a time limit before anything parses it; what it asks to
+compute runs in a few slots with a short queue (:mod:`accord.web.compute`) after its cost is
+estimated (:mod:`accord.web.cost`); user errors come back as 422 with the same one-line message
+as the command line, every message made safe to encode; nothing a request sends is used as a
+path.
 """
 
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from accord import __version__
 from accord.errors import AccordError
 from accord.scenario.validate import dotted
-from accord.web import api, api_editor, api_runs, pages
+from accord.web import api, api_draft, api_editor, api_runs, pages
+from accord.web.access import AccessGuard
+from accord.web.compute import Admission, ClientGone, ComputeGate, client_gone_response
+from accord.web.cost import Limits
 from accord.web.jobs import JobRunner
-from accord.web.limits import DEFAULT_MAX_UPLOAD, BodyLimit, Message, Receive, Scope, Send
-from accord.web.services import Context, Runs, Settings
+from accord.web.limits import (
+    DEFAULT_BODY_TIMEOUT,
+    DEFAULT_MAX_UPLOAD,
+    BodyLimit,
+    Message,
+    Receive,
+    Scope,
+    Send,
+    ascii_header,
+    safe_text,
+)
+from accord.web.services import Context, Runs, Settings, json_response
 
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 """Host names the app answers to by default (a guard against DNS rebinding)."""
 DEFAULT_MAX_DRAWS = 100_000
 """The most Monte Carlo draws one request may ask for."""
@@ -70,19 +85,34 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-async def _accord_error(request: Request, exc: Exception) -> JSONResponse:
+def error_response(status: int, detail: str, headers: dict[str, str] | None = None) -> Response:
+    """Return ``{"detail": ...}``, the message made safe to encode (lone surrogates escaped)."""
+    safe = {k: ascii_header(v) for k, v in (headers or {}).items()}
+    return json_response({"detail": safe_text(detail)}, status, safe)
+
+
+async def _accord_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, AccordError)
-    return JSONResponse({"detail": exc.one_line()}, status_code=422)
+    return error_response(422, exc.one_line())
 
 
-async def _bad_request(request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    return error_response(exc.status_code, str(exc.detail), dict(exc.headers or {}))
+
+
+async def _client_gone(request: Request, exc: Exception) -> Response:
+    return client_gone_response()
+
+
+async def _bad_request(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     errors = exc.errors()
     first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
     message = str(first.get("msg", "invalid request")).removeprefix("Value error, ")
     where = dotted(tuple(p for p in first.get("loc", ()) if p != "body"))
     detail = f"request: {where}: {message}" if where else f"request: {message}"
-    return JSONResponse({"detail": detail}, status_code=422)
+    return error_response(422, detail)
 
 
 def _store_location(store_url: str | None) -> str | None:
@@ -106,6 +136,10 @@ def create_app(
     job_workers: int = 2,
     max_jobs: int = 8,
     compute_slots: int | None = None,
+    compute_queue: int | None = None,
+    limits: Limits | None = None,
+    body_timeout: float = DEFAULT_BODY_TIMEOUT,
+    token: str | None = None,
 ) -> FastAPI:
     """Return the accord web app.
 
@@ -117,8 +151,9 @@ def create_app(
     max_upload_bytes:
         The largest request body accepted, in bytes; a larger one gets a 422.
     allowed_hosts:
-        Host names the app answers to (None: any). The default, the loopback names, keeps
-        other web sites from reaching the app through DNS rebinding.
+        Host names and addresses the app answers to (None, or one of them ``"*"``: any). The
+        default, the loopback names, keeps other web sites from reaching the app through DNS
+        rebinding.
     max_draws:
         The most Monte Carlo draws a request may ask for.
     report_draws:
@@ -126,10 +161,20 @@ def create_app(
     job_workers:
         Threads running background jobs (Monte Carlo).
     max_jobs:
-        Most background jobs queued or running at once; more get a 429.
+        Most background jobs queued or running at once; more get a 503 with ``Retry-After``.
     compute_slots:
-        Most requests computing at once (forecasts, comparisons); others wait their turn.
-        Default: the number of CPUs, between 2 and 8.
+        Most requests computing at once (parsing, validating, forecasts, comparisons,
+        reports); others wait their turn. Default: the number of CPUs, between 2 and 8.
+    compute_queue:
+        Most requests waiting for a slot (holding no thread); more get a 503 with
+        ``Retry-After``. Default: twice the slots, at least 8.
+    limits:
+        The most a request may cost (estimated seconds, memory); see :mod:`accord.web.cost`.
+    body_timeout:
+        Seconds a request body may pause (it must arrive within four times that); then 408.
+    token:
+        An access token every request must carry (``Authorization: Bearer``, or the cookie
+        set by opening a page with ``?token=``); None: none needed.
 
     Returns
     -------
@@ -139,6 +184,8 @@ def create_app(
     """
     from accord.reports.build import DEFAULT_DRAWS
 
+    if body_timeout <= 0:  # checked now: the middleware is built at the first request
+        raise ValueError(f"body_timeout must be positive, got {body_timeout}")
     location = _store_location(store_url)
     settings = Settings(
         store=location,
@@ -146,15 +193,15 @@ def create_app(
         max_draws=max_draws,
         report_draws=DEFAULT_DRAWS if report_draws is None else report_draws,
     )
-    slots = threading.BoundedSemaphore(compute_slots or min(8, max(2, os.cpu_count() or 2)))
+    slots = compute_slots or min(8, max(2, os.cpu_count() or 2))
+    gate = ComputeGate(slots, max(8, 2 * slots) if compute_queue is None else compute_queue)
     jobs = JobRunner(workers=job_workers, max_pending=max_jobs)
-    ctx = Context(settings, Runs(location), jobs, slots)
+    ctx = Context(settings, Runs(location), jobs, gate, limits or Limits())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
-        ctx.jobs.shutdown()
-        ctx.runs.close()
+        ctx.close()
 
     app = FastAPI(
         title="accord",
@@ -167,12 +214,16 @@ def create_app(
     app.state.accord = ctx
     app.add_exception_handler(AccordError, _accord_error)
     app.add_exception_handler(RequestValidationError, _bad_request)
-    app.include_router(api.router)
-    app.include_router(api_editor.router)
-    app.include_router(api_runs.router)
-    app.include_router(pages.router)
-    app.add_middleware(BodyLimit, max_bytes=max_upload_bytes)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(ClientGone, _client_gone)
+    routers = (api.router, api_editor.router, api_draft.router, api_runs.router, pages.router)
+    for router in routers:
+        app.include_router(router)
+    # The last added runs first: headers on every answer, then who may ask, then the body
+    # (read under its size and time limits), then a place in the compute gate for a request
+    # that computes, before anything parses the body. A stalled body holds no place.
+    app.add_middleware(Admission, gate=gate, routes=[r for x in routers for r in x.routes])
+    app.add_middleware(BodyLimit, max_bytes=max_upload_bytes, timeout=body_timeout)
+    app.add_middleware(AccessGuard, allowed_hosts=allowed_hosts, token=token)
     app.add_middleware(SecurityHeaders)
-    if allowed_hosts is not None:
-        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     return app

@@ -2,7 +2,9 @@
 
 :class:`BodyLimit` reads every request body into memory before the app sees it, counting
 bytes as they arrive and refusing the request (422, one line) as soon as the count passes the
-limit; a declared ``Content-Length`` above the limit is refused before anything is read.
+limit; a declared ``Content-Length`` above the limit is refused before anything is read. A body
+that stops arriving (nothing for ``timeout`` seconds, or not all of it within four times that)
+is refused with a 408 and its connection closed, so a stalled client holds nothing for long.
 :func:`parse_multipart` splits a ``multipart/form-data`` body held in memory into its parts,
 so uploads are never spooled to a temporary file. An upload's file name is used for two things
 only, the format (by extension) and the name shown in messages (:func:`safe_name`); it never
@@ -11,8 +13,10 @@ becomes a path.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -30,6 +34,9 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 DEFAULT_MAX_UPLOAD = 1024 * 1024
 """The largest request body accepted by default (1 MB); scenario files are tens of KB."""
+DEFAULT_BODY_TIMEOUT = 15.0
+"""Seconds a request body may pause before the request is dropped (408); the whole body must
+arrive within four times that."""
 MAX_PARTS = 8
 """The most parts a multipart upload may have."""
 UPLOAD = "upload"
@@ -45,6 +52,21 @@ def human_size(n: int) -> str:
     if n >= kb:
         return f"{n / kb:.1f} KB".replace(".0 KB", " KB")
     return f"{n} bytes"
+
+
+def safe_text(text: str) -> str:
+    r"""Return ``text`` with what UTF-8 cannot encode (lone surrogates) written as ``\udXXX``.
+
+    Every message and page the app sends goes through it (or an equivalent), so that a
+    request quoting ``"\ud800"`` back in an error gets that error, not a 500.
+    """
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def ascii_header(text: str) -> str:
+    """Return ``text`` fit for an HTTP header value: printable ASCII, anything else escaped."""
+    escaped = text.encode("ascii", "backslashreplace").decode("ascii")
+    return "".join(c for c in escaped if c.isprintable())
 
 
 def too_large(limit: int, size: int | None = None) -> AccordError:
@@ -65,14 +87,19 @@ class BodyLimit:
         The wrapped ASGI application.
     max_bytes:
         The largest body accepted, in bytes.
+    timeout:
+        Seconds the body may pause; the whole body must arrive within four times that.
 
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, timeout: float = DEFAULT_BODY_TIMEOUT) -> None:
         if max_bytes < 1:
             raise ValueError(f"max_bytes must be at least 1, got {max_bytes}")
+        if timeout <= 0:
+            raise ValueError(f"timeout must be positive, got {timeout}")
         self.app = app
         self.max_bytes = max_bytes
+        self.timeout = timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve one connection event (anything but HTTP passes through unchanged)."""
@@ -85,8 +112,14 @@ class BodyLimit:
             return
         chunks: list[bytes] = []
         size = 0
+        deadline = time.monotonic() + 4 * self.timeout
         while True:
-            message = await receive()
+            wait = min(self.timeout, deadline - time.monotonic())
+            try:
+                message = await asyncio.wait_for(receive(), max(wait, 0.001))
+            except TimeoutError:
+                await _refuse(send, stalled(self.timeout, size), status=408)
+                return
             if message["type"] != "http.request":  # the client went away
                 return
             chunk = message.get("body", b"")
@@ -120,14 +153,24 @@ def _content_length(scope: Scope) -> int | None:
     return None
 
 
-async def _refuse(send: Send, error: AccordError) -> None:
-    body = json.dumps({"detail": error.one_line()}).encode("utf-8")
+def stalled(timeout: float, size: int) -> AccordError:
+    """Return the error for a request body that stopped arriving."""
+    got = f" (after {human_size(size)})" if size else ""
+    return AccordError(
+        f"the request body stopped arriving{got}: a body may pause at most {timeout:g} s and "
+        f"must arrive within {4 * timeout:g} s",
+        source="request",
+    )
+
+
+async def _refuse(send: Send, error: AccordError, status: int = 422) -> None:
+    body = json.dumps({"detail": error.one_line()}).encode("utf-8")  # ASCII: \u escapes
     headers = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode("ascii")),
         (b"connection", b"close"),
     ]
-    await send({"type": "http.response.start", "status": 422, "headers": headers})
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 

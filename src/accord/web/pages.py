@@ -15,7 +15,6 @@ from typing import Any
 import jinja2
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse
-from starlette.concurrency import run_in_threadpool
 
 from accord import __version__, cases
 from accord.errors import AccordError
@@ -23,7 +22,8 @@ from accord.models import registry
 from accord.web import glossary, views
 from accord.web.api import Ctx, summary
 from accord.web.api_runs import report_response, run_report
-from accord.web.limits import human_size, parse_multipart, safe_name
+from accord.web.compute import CancelToken, computes
+from accord.web.limits import human_size, parse_multipart, safe_name, safe_text
 from accord.web.services import scenario_from_bytes
 
 router = APIRouter(include_in_schema=False)
@@ -49,7 +49,9 @@ ASSETS = {
             "charts",
             "designs",
             "montecarlo",
+            "jobs",
             "bottomline",
+            "review",
         )
     },
 }
@@ -81,15 +83,30 @@ def asset(name: str) -> bytes:
 
 
 def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    """Render a page template to a response."""
-    return HTMLResponse(environment().get_template(template).render(**context), status_code=status)
+    """Render a page template to a response (text UTF-8 cannot hold is escaped, never a 500)."""
+    text = environment().get_template(template).render(**context)
+    return HTMLResponse(safe_text(text).encode("utf-8"), status_code=status)
 
 
 def error_page(exc: HTTPException | AccordError) -> HTMLResponse:
-    """Render a one-line error as a page (404 or 422)."""
+    """Render a one-line error as a page (404, 422 or 503)."""
     if isinstance(exc, AccordError):
         return page("error.html", 422, title="Something to fix", message=exc.one_line())
-    return page("error.html", exc.status_code, title="Not found", message=str(exc.detail))
+    title = "Not found" if exc.status_code == 404 else "Not available"
+    return page("error.html", exc.status_code, title=title, message=str(exc.detail))
+
+
+def saved_runs(ctx: Ctx, limit: int) -> tuple[list[dict[str, Any]], str | None]:
+    """Return the newest saved runs for a page, and a line about what could not be read.
+
+    Damaged rows are skipped and named (``1 damaged run skipped: ...``); a store that cannot be
+    read at all gives no runs and its one-line reason: the rest of the page still works.
+    """
+    try:
+        listing = ctx.runs.listing(limit=limit)
+    except AccordError as exc:
+        return [], f"The run store cannot be read: {exc.one_line()}"
+    return [r.to_dict() for r in listing.runs], listing.note()
 
 
 @router.get("/static/{name}")
@@ -110,13 +127,14 @@ def _index(
             listed.append({"id": name, **summary(case.scenario), "designs": case.designs})
     except AccordError as exc:  # no case library here: the rest of the page still works
         missing = exc.one_line()
-    runs = [r.to_dict() for r in ctx.runs.list(limit=10)]
+    runs, runs_note = saved_runs(ctx, 10)
     return page(
         "index.html",
         status,
         cases=listed,
         cases_error=missing,
         runs=runs,
+        runs_note=runs_note,
         store=ctx.runs.enabled,
         error=error,
         problems=problems or [],
@@ -217,40 +235,43 @@ def _upload_problems(data: bytes, filename: str, fmt: str | None, first: str) ->
 
 
 @router.post("/upload", response_class=HTMLResponse)
+@computes
 async def upload_page(request: Request, ctx: Ctx) -> HTMLResponse:
     """Check an uploaded scenario file and open it in the editor (errors: back to the form).
 
     A file with problems comes back with the first one as ``accord validate`` prints it, and
-    the others below it.
+    the others below it. The file is parsed in the compute gate, like every scenario.
     """
-    part, fmt = None, ""
-    try:
-        parts = parse_multipart(await request.body(), request.headers.get("content-type", ""))
-        part = parts.get("file")
-        if part is None or not part.filename:
-            raise AccordError("choose a scenario file to upload", source="upload")
-        fmt = parts["format"].data.decode("utf-8", "replace").strip() if "format" in parts else ""
-        scenario = await run_in_threadpool(
-            scenario_from_bytes, part.data, part.filename, fmt or None
-        )
-    except AccordError as exc:
-        more: list[str] = []
-        if part is not None and part.filename:
-            more = await run_in_threadpool(
-                _upload_problems, part.data, part.filename, fmt or None, exc.one_line()
+    data, content_type = await request.body(), request.headers.get("content-type", "")
+
+    def work(token: CancelToken) -> HTMLResponse:
+        part, fmt = None, ""
+        try:
+            parts = parse_multipart(data, content_type)
+            part = parts.get("file")
+            if part is None or not part.filename:
+                raise AccordError("choose a scenario file to upload", source="upload")
+            fmt = (
+                parts["format"].data.decode("utf-8", "replace").strip() if "format" in parts else ""
             )
-        return await run_in_threadpool(_index, ctx, 422, exc.one_line(), more)
-    origin = f"uploaded file {safe_name(part.filename)}"
-    seed = scenario.model_dump(mode="json")
-    return await run_in_threadpool(editor, ctx, seed, None, origin, None, True)
+            # a draft (``accord draft``) opens for review: the editor marks its values
+            scenario = scenario_from_bytes(part.data, part.filename, fmt or None, allow_draft=True)
+        except AccordError as exc:
+            more: list[str] = []
+            if part is not None and part.filename:
+                more = _upload_problems(part.data, part.filename, fmt or None, exc.one_line())
+            return _index(ctx, 422, exc.one_line(), more)
+        origin = f"uploaded file {safe_name(part.filename)}"
+        return editor(ctx, scenario.model_dump(mode="json"), None, origin, None, True)
+
+    return await ctx.compute.run(work, request)
 
 
 @router.get("/runs", response_class=HTMLResponse)
 def runs_page(ctx: Ctx) -> HTMLResponse:
-    """List the saved runs."""
-    return page(
-        "runs.html", runs=[r.to_dict() for r in ctx.runs.list(limit=200)], store=ctx.runs.enabled
-    )
+    """List the saved runs (damaged rows skipped and named)."""
+    runs, note = saved_runs(ctx, 200)
+    return page("runs.html", runs=runs, runs_note=note, store=ctx.runs.enabled)
 
 
 @router.get("/runs/{run_id}", response_class=HTMLResponse)
@@ -258,20 +279,26 @@ def run_page(run_id: str, ctx: Ctx) -> HTMLResponse:
     """Show a saved run: what went in, its results and its report."""
     try:
         record = ctx.runs.get(run_id)
-    except HTTPException as exc:
+    except (HTTPException, AccordError) as exc:
         return error_page(exc)
     data = record.to_dict()
-    return page(
-        "run.html", run=data, tables=views.results_tables(data), charts=views.chart_data(data)
-    )
+    try:
+        tables, charts = views.results_tables(data), views.chart_data(data)
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+        problem = f"its results cannot be shown ({type(exc).__name__}: {exc})"
+        return error_page(AccordError(problem, source=f"run {run_id}"))
+    return page("run.html", run=data, tables=tables, charts=charts)
 
 
 @router.get("/runs/{run_id}/report", response_class=HTMLResponse)
-def run_report_page(run_id: str, ctx: Ctx) -> HTMLResponse:
+@computes
+async def run_report_page(run_id: str, request: Request, ctx: Ctx) -> HTMLResponse:
     """Show a saved run's report in the browser (the API's ``/api/report/{id}`` downloads it)."""
-    try:
-        return report_response(run_report(ctx, run_id), None)
-    except HTTPException as exc:
-        return error_page(exc)
-    except AccordError as exc:
-        return error_page(exc)
+
+    def work(token: CancelToken) -> HTMLResponse:
+        try:
+            return report_response(run_report(ctx, run_id), None)
+        except (HTTPException, AccordError) as exc:
+            return error_page(exc)
+
+    return await ctx.compute.run(work, request)

@@ -41,6 +41,12 @@ class ScenarioInput(_Body):
         description="The name of the file `text` came from: only its extension and base name "
         "are used (format, messages); it is never opened.",
     )
+    allow_draft: bool = Field(
+        False,
+        description="Accept values still marked `draft` (written by `accord draft`, not yet "
+        "reviewed), as `--allow-draft` does; by default such a scenario is refused, naming the "
+        "first unreviewed value.",
+    )
 
     @model_validator(mode="after")
     def _one_source(self) -> ScenarioInput:
@@ -149,6 +155,12 @@ class CompareRequest(ScenarioInput):
     bloc_correlation: float = Field(
         0.0, description="With `draws`: the correlation of draws within a bloc, in [0, 1)."
     )
+    background: bool | None = Field(
+        None,
+        description="Run as a background job (202 and a job, as `POST /api/mc`): `true` always, "
+        "`false` never (the request waits for the comparison); default (null): when the "
+        "comparison is expected to take more than a few seconds.",
+    )
 
     @model_validator(mode="after")
     def _draw_options(self) -> CompareRequest:
@@ -225,12 +237,24 @@ class ProblemView(BaseModel):
     line: str
 
 
+class DraftCellView(BaseModel):
+    """A value still marked draft: its place and its name in the loader's words."""
+
+    loc: list[str | int]
+    label: str = Field(description="e.g. `position of the stance of usa on assad`")
+
+
 class ProblemsView(BaseModel):
     """Every problem of a scenario at once; the summary when there is none."""
 
     valid: bool
     problems: list[ProblemView]
     summary: dict[str, Any] | None
+    drafts: list[DraftCellView] = Field(
+        default_factory=list,
+        description="The values still marked draft, in the order the loader checks them (the "
+        "first is the one it names).",
+    )
 
 
 class CaseSummary(BaseModel):
@@ -256,7 +280,22 @@ class JobView(BaseModel):
     result: dict[str, Any] | None
     error: str | None
     cancel_requested: bool
-    seconds: float
+    seconds: float = Field(description="Seconds since it started (queued: since it was made).")
+    expected_seconds: float | None = Field(
+        None,
+        description="How long it should take once running, on this server: its cost estimate "
+        "scaled by what the server has measured of earlier jobs (null: no estimate).",
+    )
+    queue_position: int | None = Field(
+        None, description="While queued: 1 for the next job to start, 2 after it, ...; else null."
+    )
+    eta_seconds: float | None = Field(
+        None,
+        description="Seconds until it should be done: queued, the wait for a worker plus "
+        "`expected_seconds`; running, the time spent scaled by the share still to do (until a "
+        "quarter is done, blended with `expected_seconds` less the time spent); null once "
+        "finished.",
+    )
 
 
 class Health(BaseModel):
@@ -266,3 +305,40 @@ class Health(BaseModel):
     version: str
     store: bool
     max_upload_bytes: int
+
+
+DraftKind = Literal["text", "markdown", "html"]
+
+
+class DraftIssueInput(_Body):
+    """An issue to look for in the article, as an issues file gives it (docs/draft.md)."""
+
+    id: str | None = Field(None, max_length=64)
+    name: str | None = Field(None, max_length=300)
+    terms: list[str] | None = Field(
+        None, max_length=64, description="Words that name it (default: its name)."
+    )
+    scale: dict[str, float | str] | None = Field(
+        None, description="`{min, max, unit}` (default 0-100 points)."
+    )
+    anchors: dict[str, str] | None = Field(None, description="Labelled points of the scale.")
+    supports: float | None = Field(None, description="Where a cue of support points.")
+
+
+class DraftRequest(_Body):
+    """Draft a scenario from an article's text (``POST /api/draft``), as ``accord draft``."""
+
+    text: str = Field(description="The article: plain text, Markdown or HTML (see `kind`).")
+    kind: DraftKind = Field("text", description="How to read `text`.")
+    name: str | None = Field(
+        None, max_length=255, description="The article's name in sources (e.g. its file name)."
+    )
+    issues: list[str | DraftIssueInput] | None = Field(
+        None,
+        max_length=64,
+        description="The issues to look for (names, or entries of an issues file); default: "
+        "suggested from the usual contested terms.",
+    )
+    country: str | None = Field(
+        None, max_length=64, description="The id of the conflict's country (e.g. `syria`)."
+    )

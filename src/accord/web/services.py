@@ -20,15 +20,19 @@ from fastapi import HTTPException, Response
 
 from accord import cases
 from accord.errors import AccordError
+from accord.scenario.drafts import refuse_drafts
 from accord.scenario.files import decode, format_of, loads
 from accord.scenario.model import Scenario
 from accord.scenario.validate import RawScenario, build
+from accord.web.compute import ComputeGate
+from accord.web.cost import Limits
 from accord.web.jobs import JobRunner
 from accord.web.limits import safe_name
 from accord.web.schemas import ScenarioInput
 
 if TYPE_CHECKING:
-    from accord.store import RunRecord, RunStore, RunSummary
+    from accord.store import RunRecord, RunStore
+    from accord.store.records import RunListing
 
 RUN_ID = re.compile(r"^r-\d{8}-\d{6}-[0-9a-f]{6}$")
 """The shape of a run id (see ``accord.store.schema.new_run_id``)."""
@@ -48,18 +52,38 @@ def finite(obj: Any) -> Any:
     return obj
 
 
-def json_response(content: Any, status_code: int = 200) -> Response:
-    """Return JSON encoded here, in one pass (results can be a megabyte of nested lists)."""
+def json_bytes(content: Any) -> bytes:
+    r"""Return ``content`` as compact UTF-8 JSON: NaN and infinities as null.
+
+    Text UTF-8 cannot hold (a lone surrogate such as ``"\ud800"``, which a JSON request may
+    carry) is written as its JSON escape, so every answer can be encoded.
+    """
     try:
         text = json.dumps(content, allow_nan=False, separators=(",", ":"), ensure_ascii=False)
     except ValueError:  # a NaN or infinity somewhere: JSON has none
-        text = json.dumps(finite(content), separators=(",", ":"), ensure_ascii=False)
-    return Response(text.encode("utf-8"), status_code, media_type="application/json")
+        content = finite(content)
+        text = json.dumps(content, separators=(",", ":"), ensure_ascii=False)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: ASCII JSON escapes it
+        return json.dumps(content, separators=(",", ":"), ensure_ascii=True).encode("ascii")
+
+
+def json_response(
+    content: Any, status_code: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    """Return JSON encoded here, in one pass (results can be a megabyte of nested lists)."""
+    return Response(json_bytes(content), status_code, headers, media_type="application/json")
 
 
 def not_found(what: str) -> HTTPException:
     """Return a 404 with a one-line message."""
     return HTTPException(status_code=404, detail=what)
+
+
+def unreadable(exc: AccordError) -> HTTPException:
+    """Return the 503 of a run store that cannot be read at all (its one-line reason)."""
+    return HTTPException(status_code=503, detail=exc.one_line())
 
 
 @dataclass(frozen=True)
@@ -114,20 +138,39 @@ class Runs:
             return store.save(kind, results=results, inputs=inputs, **more)
 
     def get(self, run_id: str) -> RunRecord:
-        """Return a saved run; a malformed or unknown id is a 404."""
+        """Return a saved run; a malformed or unknown id is a 404.
+
+        A damaged run is its one-line :class:`~accord.store.records.DamagedRunError` (a 422);
+        a store that cannot be read at all is a 503 naming it.
+        """
+        from accord.store.records import DamagedRunError, UnknownRunError
+
         if not RUN_ID.match(run_id):
             raise not_found(f"no run '{run_id}' (run ids look like r-20240101-120000-abcdef)")
         store = self._open()
         try:
             return store.get(run_id)
-        except AccordError:
+        except UnknownRunError:
             raise not_found(f"no run '{run_id}' in the run store") from None
+        except DamagedRunError:
+            raise
+        except AccordError as exc:
+            raise unreadable(exc) from None
 
-    def list(self, kind: str | None = None, limit: int = 50) -> list[RunSummary]:
-        """Return the newest saved runs (none when the store is off)."""
+    def listing(self, kind: str | None = None, limit: int = 50) -> RunListing:
+        """Return the newest saved runs and the damaged rows skipped (none: the store is off).
+
+        Raises
+        ------
+        AccordError
+            When the store cannot be read at all (not a store, damaged, newer schema).
+
+        """
         if self.location is None:
-            return []
-        return self._open().list(kind=kind, limit=limit)
+            from accord.store.records import RunListing
+
+            return RunListing([], [])
+        return self._open().scan(kind=kind, limit=limit)
 
     def close(self) -> None:
         """Release the store's connections."""
@@ -181,12 +224,26 @@ class Context:
     settings: Settings
     runs: Runs
     jobs: JobRunner
-    compute: threading.BoundedSemaphore
-    """Slots for model runs in request threads: more would only share the same cores and
-    hold more memory at once."""
+    compute: ComputeGate
+    """Where requests compute (parse, validate, run models, build reports): a few slots and a
+    short queue; more would only share the same cores and hold more memory at once."""
+    limits: Limits = field(default_factory=Limits)
+    """The most one request (or job) may cost, estimated before it runs."""
     reports: Reports = field(default_factory=Reports)
     _cases: dict[str, cases.Case] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def stop(self) -> None:
+        """Ask every computation and job to stop (the server is shutting down); no waiting."""
+        self.compute.cancel_all()
+        self.jobs.cancel_all()
+
+    def close(self, timeout: float = 2.0) -> None:
+        """Stop everything, wait at most ``timeout`` s for what runs, release the store."""
+        self.stop()
+        self.compute.shutdown(timeout / 2)
+        self.jobs.shutdown(timeout / 2)
+        self.runs.close()
 
     def case(self, name: str) -> cases.Case:
         """Return a seed case by id (404 for anything else, checked before any file is read)."""
@@ -198,28 +255,48 @@ class Context:
                 self._cases[name] = cases.load(name)
             return self._cases[name]
 
-    def scenario(self, source: ScenarioInput) -> Scenario:
-        """Return the scenario a request names, or raise one located :class:`AccordError`."""
+    def scenario(self, source: ScenarioInput, allow_draft: bool | None = None) -> Scenario:
+        """Return the scenario a request names, or raise one located :class:`AccordError`.
+
+        A value still marked ``draft`` (``accord draft``) is refused, naming the first one in
+        the loader's words, unless ``allow_draft`` (default: the request's ``allow_draft``).
+        Reading a file's text or building a scenario from JSON can be costly: call it inside a
+        computation (:meth:`ComputeGate.run`), never on the event loop.
+        """
+        allow = source.allow_draft if allow_draft is None else allow_draft
         if source.case is not None:
             return self.case(source.case).scenario
         if source.scenario is not None:
-            return build(RawScenario(source.scenario), SCENARIO)
+            scenario = build(RawScenario(source.scenario), SCENARIO)
+            if not allow:
+                refuse_drafts(scenario, SCENARIO, _nowhere, source.scenario)
+            return scenario
         assert source.text is not None  # the schema requires one of the three
         return scenario_from_bytes(
-            source.text.encode("utf-8", "surrogatepass"), source.filename, source.format
+            source.text.encode("utf-8", "surrogatepass"),
+            source.filename,
+            source.format,
+            allow_draft=allow,
         )
 
 
-def scenario_from_bytes(data: bytes, filename: str | None, fmt: str | None = None) -> Scenario:
+def _nowhere(loc: Any) -> str | None:
+    """Return no line: a scenario sent as JSON has none, its places are named by path."""
+    return None
+
+
+def scenario_from_bytes(
+    data: bytes, filename: str | None, fmt: str | None = None, *, allow_draft: bool = False
+) -> Scenario:
     """Return the scenario in an uploaded file's bytes, checked as ``accord validate`` does.
 
     ``filename`` only picks the format (by extension, unless ``fmt`` is given) and names the
-    upload in messages.
+    upload in messages; ``allow_draft`` accepts values still marked draft.
     """
     name = safe_name(filename)
     if fmt is None:
         fmt = format_of(name) if "." in name else "yaml"
-    return loads(decode(data, name), fmt, name)
+    return loads(decode(data, name), fmt, name, allow_draft=allow_draft)
 
 
 def designs_text(designs: Any) -> str:

@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from accord.models.base import FloatArray
+from accord.models.smp import kernel
 from accord.models.smp.params import ThirdPartyCommit, VotingRule
 from accord.models.smp.pce import vote
 from accord.models.smp.utility import beta
@@ -187,6 +188,34 @@ def choose_targets(gain: FloatArray) -> tuple[IntArray, BoolArray]:
     target = np.argmax(g >= best - TARGET_TIE_TOL, axis=-1)
     has = np.isfinite(best[..., 0])
     return target, has
+
+
+def best_challenges(
+    dist: FloatArray,
+    r_h: FloatArray,
+    omega: FloatArray,
+    sigma: FloatArray,
+    rule: VotingRule,
+    commit: ThirdPartyCommit,
+) -> tuple[IntArray, BoolArray, FloatArray, FloatArray]:
+    """Return each initiator's target, whether it has one, and phi and Delta of E(i, i, i, j).
+
+    The compiled kernel (:func:`.kernel.targets`, which skips targets that cannot be chosen)
+    runs when :func:`.kernel.use_compiled` says so; otherwise :func:`all_challenges` and
+    :func:`choose_targets`, the reference. Both give the same targets, and phi and Delta of
+    them to rounding (1e-15).
+    """
+    b, n, _ = dist.shape
+    if kernel.use_compiled(float(b) * n**3):
+        target, has, phi_t, gain_t, _ = kernel.targets(
+            dist, r_h, omega, sigma, rule, commit == "semi"
+        )
+        return target, has, phi_t, gain_t
+    phi, gain = all_challenges(dist, r_h, omega, sigma, rule, commit)
+    target, has = choose_targets(gain)
+    phi_t = np.take_along_axis(phi, target[..., None], axis=-1)[..., 0]
+    gain_t = np.take_along_axis(gain, target[..., None], axis=-1)[..., 0]
+    return target, has, phi_t, gain_t
 
 
 def receiver_view(

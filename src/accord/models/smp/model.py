@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -10,6 +11,7 @@ from numpy.typing import NDArray
 
 from accord.models.base import Event, FloatArray, Model, Output
 from accord.models.registry import register
+from accord.models.smp import kernel
 from accord.models.smp.params import SMPParams
 from accord.models.smp.turn import (
     Context,
@@ -44,9 +46,10 @@ def ktab_saliences(salience: FloatArray) -> tuple[FloatArray, FloatArray, NDArra
 class SMPRun:
     """Per-draw histories of a run, in KTAB's [0, 1] space (see :func:`simulate`).
 
-    positions, probabilities, rep_probabilities : one (B, N[, K]) array per state; a draw that
-        has stopped repeats its last state. rep_probabilities holds the reported probability of
-        each unique position at its representative actor and 0 elsewhere.
+    positions, probabilities, rep_probabilities, rep_positions : one (B, N[, K]) array per
+        state; a draw that has stopped repeats its last state. rep_probabilities holds the
+        reported probability of each unique position (cluster) at its representative actor and
+        0 elsewhere; rep_positions the cluster's position at its representative.
     rho : per draw, the stopping ratio of every step it took.
     events : (turn, positions before it, record) per turn; only when recording.
     """
@@ -54,10 +57,21 @@ class SMPRun:
     positions: list[FloatArray]
     probabilities: list[FloatArray]
     rep_probabilities: list[FloatArray]
+    rep_positions: list[FloatArray]
     rho: list[list[float]]
     rounds: NDArray[np.int64]
     converged: NDArray[np.bool_]
     events: list[tuple[int, FloatArray, TurnRecord]] = field(default_factory=list)
+
+
+KERNEL_SPEEDUP = 30.0
+"""How much faster the N^3 part runs with the compiled kernels, for the cost estimate (measured
+27x at 160 actors, more at 640; the estimate stays on the safe side)."""
+
+
+def expected_turns(n: int, params: SMPParams) -> int:
+    """Return the turns a run of ``n`` actors is expected to take: about 3.4 sqrt(N)."""
+    return min(params.max_turns, max(params.min_turns, math.ceil(3.4 * math.sqrt(n))))
 
 
 def simulate(
@@ -75,15 +89,30 @@ def simulate(
     number per actor and turn, in actor order, so a draw's path does not depend on the batch.
     """
     b, n, _ = x0.shape
+    with kernel.run_scope(float(b) * n**3 * expected_turns(n, params)):
+        return _simulate(cap, x0, sal, params, rng, record)
+
+
+def _simulate(
+    cap: FloatArray,
+    x0: FloatArray,
+    sal: FloatArray,
+    params: SMPParams,
+    rng: np.random.Generator,
+    record: bool,
+) -> tuple[SMPRun, FloatArray]:
+    """:func:`simulate`, inside the run's choice of kernels."""
+    b, n, _ = x0.shape
     ctx = Context.build(cap, sal)
     x = x0.copy()
     state = evaluate_state(ctx, x, params)
     risk0 = state.risk.copy()
-    prob, _, per_rep = reported_probabilities(ctx, x, state, params)
+    prob, per_rep, centre = reported_probabilities(ctx, x, state, params)
     run = SMPRun(
         positions=[x0.copy()],
         probabilities=[prob],
         rep_probabilities=[per_rep],
+        rep_positions=[centre],
         rho=[[] for _ in range(b)],
         rounds=np.zeros(b, dtype=np.int64),
         converged=np.zeros(b, dtype=np.bool_),
@@ -109,13 +138,16 @@ def simulate(
         x = x.copy()
         x[active] = new
         state = evaluate_state(sub, new, params)
-        prob_a, _, per_rep_a = reported_probabilities(sub, new, state, params)
+        prob_a, per_rep_a, centre_a = reported_probabilities(sub, new, state, params)
         prob = run.probabilities[-1].copy()
         prob[active] = prob_a
         per_rep = run.rep_probabilities[-1].copy()
         per_rep[active] = per_rep_a
+        centre = run.rep_positions[-1].copy()
+        centre[active] = centre_a
         run.probabilities.append(prob)
         run.rep_probabilities.append(per_rep)
+        run.rep_positions.append(centre)
         run.positions.append(x)
         for d, r in zip(active, ratio, strict=True):
             run.rho[d].append(float(r))
@@ -148,8 +180,34 @@ class SMP(Model):
     indifferent_neutral: ClassVar[bool] = False
     """Every actor's whole position vector counts in SMP's forecast and challenges."""
     record_events_up_to: ClassVar[int] = 1
+    positional_diagnostics = frozenset({"modal"})
+    ops_per_second = 2.5e7
+    positional_details = frozenset({"counterpart_from", "counterpart_to"})
 
     params: SMPParams
+
+    def _cost_terms(self, n: int, k: int, d: int) -> tuple[float, float, str]:
+        """Return the cost: O(turns D N^3) time, O(D N^2) memory.
+
+        Every turn evaluates every initiator's challenge of every target with every third
+        party (N^3 per draw), plus distances and elections (about 5 N^2 K) and a fixed part
+        (2e4, the per-draw bookkeeping), at 2.5e7 operations per second:
+        ``turns x D x (N^3 + 5 N^2 K + 2e4)``. Turns grow with N: about 3.4 sqrt(N) on
+        random scenarios (24, 39, 52 at N = 50, 100, 200), at most ``max_turns``. Memory: about
+        40 (D x N x N) arrays, the trajectory and probabilities of every turn, the blocks of
+        the challenge evaluation, and a single draw's events. Measured (one draw, 3 issues):
+        N = 50: 0.23 s; 100: 1.4 s; 200: 18 s; 300 actors took 69 s; 200 draws x 4 issues x
+        17 actors: 0.8 s (12 turns).
+        """
+        p = self.params
+        turns = expected_turns(n, p)
+        cube = float(n) ** 3
+        if kernel.will_compile(d * cube * turns):
+            cube /= KERNEL_SPEEDUP  # the compiled challenge loop (docs/models/smp.md, Speed)
+        ops = turns * d * (cube + 5.0 * n * n * k + 2e4)
+        peak = 8.0 * (40.0 * d * n * n + (turns + 1) * d * n * (k + 3)) + 8.0 * 6 * (1 << 17)
+        peak += 600.0 * turns * n * k if d == 1 else 0.0
+        return ops, peak, f"turns (~{turns}) x D x (N^3 + 5 N^2 K) operations, 320 D N^2 bytes"
 
     def _run(self, arrays: ScenarioArrays, rng: np.random.Generator) -> Output:
         p = self.params
@@ -166,11 +224,10 @@ class SMP(Model):
 
         trajectory = np.stack([to_units(x) for x in run.positions])
         d, _, k = pos0.shape
-        final = run.positions[-1]
-        w = run.rep_probabilities[-1]  # (B, N): probability of each representative, else 0
-        forecast = lo + (w[:, :, None] * final).sum(axis=1) * width
-        modal_rep = np.argmax(w, axis=1)
-        modal = to_units(final)[np.arange(d), modal_rep]
+        centre = run.rep_positions[-1]  # (B, N, K): each cluster's position at its representative
+        w = run.rep_probabilities[-1]  # (B, N): probability of each cluster, else 0
+        forecast = lo + (w[:, :, None] * centre).sum(axis=1) * width
+        modal = to_units(centre)[np.arange(d), modal_cluster(w, centre)]
         rounds = np.repeat(run.rounds[:, None], k, axis=1)
         converged = np.repeat(run.converged[:, None], k, axis=1)
         diagnostics: dict[str, Any] = {
@@ -195,11 +252,26 @@ class SMP(Model):
         )
 
 
+def modal_cluster(w: FloatArray, centre: FloatArray) -> NDArray[np.intp]:
+    """Return per draw the representative of the most probable cluster.
+
+    Probabilities within 1e-12 of the largest tie; the tie goes to the cluster whose position
+    is lowest in the first issue, then the next ..., so that it does not depend on actor order.
+    """
+    best = w >= w.max(axis=1, keepdims=True) - 1e-12
+    out = np.empty(w.shape[0], dtype=np.intp)
+    for b in range(w.shape[0]):
+        cand = np.flatnonzero(best[b])
+        keys = centre[b, cand].T[::-1]  # lexsort: the last key is the primary one
+        out[b] = cand[np.lexsort(keys)[0]] if cand.size > 1 else cand[0]
+    return out
+
+
 def _expected_series(run: SMPRun, lo: FloatArray, width: FloatArray) -> FloatArray:
     """Return the probability-weighted mean of every state's unique positions, (T + 1, B, K)."""
     out = [
         lo + (w[:, :, None] * x).sum(axis=1) * width
-        for w, x in zip(run.rep_probabilities, run.positions, strict=True)
+        for w, x in zip(run.rep_probabilities, run.rep_positions, strict=True)
     ]
     return np.stack(out)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from accord.models.base import FloatArray
+from accord.models.smp import kernel
 from accord.models.smp.params import PCEModel, VotingRule, VPModel
 
 TINY_C = 1e-8
@@ -52,8 +53,12 @@ def coalitions(weight: FloatArray, util: FloatArray, rule: VotingRule) -> FloatA
     KTAB evaluates only pairs a > b: the positive votes over u_a - u_b go to C_ab, the negative
     ones to C_ba. For symmetric rules this equals summing max(vote(w, u_a - u_b), 0) over voters
     for every ordered pair; for ASymProsp the (2/3) discount falls on the higher-index option.
+    The compiled :func:`.kernel.coalitions` runs instead when :func:`.kernel.use_compiled`
+    says so (same sums, to rounding).
     """
     r, n, m = util.shape
+    if kernel.use_compiled(float(r) * n * m * m):
+        return kernel.coalitions(weight, util, rule)
     total = np.zeros((r, m * m))
     upper = None
     if rule == "asym_prosp":

@@ -14,12 +14,13 @@ from numpy.typing import NDArray
 
 from accord.models.base import FloatArray
 from accord.models.smp.bargain import bargain_values, make_bargains
-from accord.models.smp.challenge import all_challenges, choose_targets, receiver_view
+from accord.models.smp.challenge import best_challenges, receiver_view
 from accord.models.smp.params import SMPParams
 from accord.models.smp.pce import pce
 from accord.models.smp.utility import (
     beta,
     distance_matrix,
+    distance_to,
     distance_weights,
     perceived_risk,
     risk_attitudes,
@@ -78,18 +79,26 @@ def evaluate_state(ctx: Context, x: FloatArray, params: SMPParams) -> State:
     return State(dist, r, beta(dist, r[:, :, None]))
 
 
-def unique_positions(x: FloatArray) -> tuple[IntArray, IntArray]:
-    """Return (representative of each actor, (B, N); number of unique positions, (B,)).
-
-    Actors are scanned in order; an actor joins the first earlier representative closer than
-    ``POS_TOL``, or becomes a representative itself.
-    """
+def _close(x: FloatArray) -> NDArray[np.bool_]:
+    """Return whether each pair of actors is closer than ``POS_TOL``, (B, N, N)."""
     b, n, k = x.shape
     sq = np.zeros((b, n, n))
     for d in range(k):
         diff = x[:, :, None, d] - x[:, None, :, d]
         sq += diff * diff
-    close = np.sqrt(sq) < POS_TOL  # (B, N, N)
+    return np.asarray(np.sqrt(sq) < POS_TOL)
+
+
+def ktab_unique_positions(x: FloatArray, close: NDArray[np.bool_] | None = None) -> IntArray:
+    """Return each actor's representative as KTAB finds it, (B, N).
+
+    Actors are scanned in order; an actor joins the first earlier representative closer than
+    ``POS_TOL``, or becomes a representative itself. This depends on the order in which the
+    actors are listed whenever three positions lie within ``POS_TOL`` of one another in a
+    chain; it is kept for the reported win probabilities only (KTAB's output, reproduced).
+    """
+    b, n, _ = x.shape
+    close = _close(x) if close is None else close
     is_rep = np.zeros((b, n), dtype=bool)
     rep = np.zeros((b, n), dtype=np.intp)
     for a in range(n):
@@ -97,19 +106,62 @@ def unique_positions(x: FloatArray) -> tuple[IntArray, IntArray]:
         found = cand.any(axis=-1)
         rep[:, a] = np.where(found, np.argmax(cand, axis=-1) if a else 0, a)
         is_rep[:, a] = ~found
-    return rep, is_rep.sum(axis=-1)
+    return rep
 
 
-def reported_probabilities(
-    ctx: Context, x: FloatArray, state: State, params: SMPParams
-) -> tuple[FloatArray, IntArray, FloatArray]:
-    """Return KTAB's reported win probabilities and the unique positions behind them.
+def unique_positions(
+    x: FloatArray, close: NDArray[np.bool_] | None = None
+) -> tuple[IntArray, FloatArray]:
+    """Return each actor's cluster and each cluster's position, independently of actor order.
 
-    Returns each actor's reported probability (B, N), each actor's representative (B, N) and
-    the probability of each representative's position (B, N; zero for non-representatives).
+    Two actors belong to one cluster when a chain of actors, each closer than ``POS_TOL``
+    (Euclidean, [0, 1] scale) to the next, links them: the connected components of the
+    "closer than POS_TOL" graph (single linkage). KTAB's scan (:func:`ktab_unique_positions`)
+    made one cluster or two of actors at 54.43, 54.45 and 54.53 (on 0-100) depending on which
+    came first, and so moved the forecast by up to 4% of the scale. A cluster is named by its
+    lowest actor index (its representative) and sits at the mean of its members' positions,
+    which is exactly their position when they coincide (the usual case: actors that took the
+    same bargain).
+
+    Returns
+    -------
+    rep : (B, N) the representative of each actor's cluster
+    centre : (B, N, K) each representative's cluster position (other rows: the actor's own)
+
     """
     b, n, _ = x.shape
-    rep, count = unique_positions(x)
+    close = _close(x) if close is None else close
+    rep = np.broadcast_to(np.arange(n), (b, n)).copy()
+    for _ in range(n):  # min-label propagation: at most the longest chain's length
+        nxt = np.where(close, rep[:, None, :], n).min(axis=-1)
+        if np.array_equal(nxt, rep):
+            break
+        rep = nxt
+    is_rep = rep == np.arange(n)
+    centre = x.copy()
+    shared = (~is_rep).any(axis=-1)
+    if shared.any():
+        rows = np.flatnonzero(shared)
+        r = rep[rows]
+        member = r[:, :, None] == np.arange(n)  # (R, actor, cluster)
+        size = member.sum(axis=1)  # (R, cluster)
+        # mean offset from the representative: exactly 0 when the members coincide
+        offset = x[rows] - np.take_along_axis(x[rows], r[:, :, None], axis=1)
+        mean = np.einsum("ran,rak->rnk", member, offset) / np.maximum(size, 1)[:, :, None]
+        centre[rows] = np.where(is_rep[rows][:, :, None], x[rows] + mean, x[rows])
+    return rep, centre
+
+
+def _election(
+    ctx: Context, x: FloatArray, state: State, params: SMPParams, rep: IntArray, at: FloatArray
+) -> FloatArray:
+    """Return the probability of each representative's position (B, N; 0 elsewhere).
+
+    The election is among the representatives' positions ``at`` (B, N, K), each actor judging
+    them by its own true utilities.
+    """
+    b, n, _ = x.shape
+    count = (rep == np.arange(n)).sum(axis=-1)
     per_rep = np.zeros((b, n))
     for m in np.unique(count):
         rows = np.flatnonzero(count == m)
@@ -121,9 +173,40 @@ def reported_probabilities(
             np.put_along_axis(flags, rep[rows], True, axis=1)
             col_idx = np.nonzero(flags)[1].reshape(rows.size, int(m))
         util = np.take_along_axis(state.u_true[rows], col_idx[:, None, :], axis=2)
+        point = np.take_along_axis(at[rows], col_idx[:, :, None], axis=1)  # (R, M, K)
+        moved = (point != np.take_along_axis(x[rows], col_idx[:, :, None], axis=1)).any(axis=-1)
+        if moved.any():  # a cluster of distinct positions: utilities of its mean position
+            ideal, s2 = x[rows][:, :, None, :], ctx.s2[rows][:, :, None, :]
+            at_mean = beta(distance_to(ideal, s2, point[:, None]), state.risk[rows][:, :, None])
+            util = np.where(moved[:, None, :], at_mean, util)
         p = pce(ctx.cap[rows], util, params.voting_rule, params.vp_model, params.pce_model)
         per_rep[rows[:, None], col_idx] = p
-    return np.take_along_axis(per_rep, rep, axis=1), rep, per_rep
+    return per_rep
+
+
+def reported_probabilities(
+    ctx: Context, x: FloatArray, state: State, params: SMPParams
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Return KTAB's reported win probabilities and the clusters behind the forecast.
+
+    Returns each actor's reported probability (B, N), as KTAB reports it (its scan of the
+    actors in order, :func:`ktab_unique_positions`); the probability of each cluster of
+    :func:`unique_positions` at its representative (B, N; zero for the other actors); and each
+    representative's cluster position (B, N, K). The last two do not depend on actor order and
+    give the forecast; the two clusterings coincide (and the election is computed once) unless
+    some positions lie within ``POS_TOL`` of one another without coinciding.
+    """
+    close = _close(x)
+    ktab = ktab_unique_positions(x, close)
+    per_ktab = _election(ctx, x, state, params, ktab, x)
+    rep, centre = unique_positions(x, close)
+    per_rep = per_ktab.copy()
+    differ = (rep != ktab).any(axis=-1) | (centre != x).any(axis=(1, 2))
+    if differ.any():
+        rows = np.flatnonzero(differ)
+        sub = Context(ctx.cap[rows], ctx.sal[rows], ctx.sigma[rows], ctx.s2[rows], ctx.omega[rows])
+        per_rep[rows] = _election(sub, x[rows], state.take(rows), params, rep[rows], centre[rows])
+    return np.take_along_axis(per_ktab, ktab, axis=1), per_rep, centre
 
 
 @dataclass(frozen=True)
@@ -155,13 +238,9 @@ def take_turn(
     """
     b, n, _ = x.shape
     r_h = perceived_risk(state.risk, params.big_r_adjust)
-    phi, gain = all_challenges(
+    target, has, phi_t, gain_t = best_challenges(
         state.dist, r_h, ctx.omega, ctx.sigma, params.voting_rule, params.third_party_commit
     )
-    target, has = choose_targets(gain)
-    take = np.take_along_axis
-    phi_t = take(phi, target[..., None], axis=-1)[..., 0]
-    gain_t = take(gain, target[..., None], axis=-1)[..., 0]
     rcvr_gain = None
     if params.bargain_model != "init_only_interp":
         _, rcvr_gain = receiver_view(

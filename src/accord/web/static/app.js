@@ -6,7 +6,9 @@ import { busy, byId, call, clone, parseParams, readNumber, say, useGlossary } fr
 import { designChart, forecastChart, histogramChart, issuesMeta } from "./charts.js";
 import { Designs } from "./designs.js";
 import { Editor, inputLegends } from "./editor.js";
+import { JobPanel } from "./jobs.js";
 import { bindMonteCarlo } from "./montecarlo.js";
+import { bindDraftForm, draftBlock } from "./review.js";
 import { showComparison, showForecast } from "./results.js";
 import { showBottomLine } from "./bottomline.js";
 
@@ -34,7 +36,9 @@ async function runForecast(event, scenario) {
   }
 }
 
-async function runCompare(event, scenario, designs) {
+// A comparison expected to take more than a few seconds runs as a background job (202): follow
+// it like a Monte Carlo run; a short one answers at once.
+async function runCompare(event, scenario, designs, panel) {
   const button = event.currentTarget;
   say("");
   busy(button, true);
@@ -49,7 +53,20 @@ async function runCompare(event, scenario, designs) {
     };
     const draws = readNumber("compare-draws", null);
     if (draws !== null) body.draws = draws;
-    showComparison(await call("POST", "/api/compare", body), issuesMeta(scenario));
+    const issues = issuesMeta(scenario);
+    panel.hide();
+    const answer = await call("POST", "/api/compare", body);
+    if (!("state" in answer)) {
+      showComparison(answer, issues);
+      return;
+    }
+    const job = await panel.follow(answer);
+    if (job.state === "cancelled") {
+      byId("compare-result").replaceChildren();
+      return;
+    }
+    if (job.state === "failed") throw new Error(job.error);
+    showComparison(job.result, issues);
   } catch (error) {
     say(error.message);
   } finally {
@@ -66,9 +83,21 @@ function startEditor(data) {
   designs.render();
   inputLegends();
   const scenario = () => clone(editor.state.scenario);
-  byId("run-forecast").addEventListener("click", (event) => runForecast(event, scenario()));
-  byId("run-compare").addEventListener("click", (event) => runCompare(event, scenario(), designs));
-  bindMonteCarlo(scenario);
+  // No model runs on a value still marked draft: the loader's words name the first one.
+  const guard = (run) => async (event) => {
+    const button = event.currentTarget;
+    const blocked = await draftBlock(editor);
+    if (blocked) {
+      say(blocked);
+      byId("message").scrollIntoView({ block: "center" });
+      return;
+    }
+    run({ currentTarget: button });
+  };
+  byId("run-forecast").addEventListener("click", guard((event) => runForecast(event, scenario())));
+  const comparing = new JobPanel("compare", "model runs", "cancelling after the current model run…");
+  byId("run-compare").addEventListener("click", guard((event) => runCompare(event, scenario(), designs, comparing)));
+  bindMonteCarlo(scenario, guard);
 }
 
 // A saved run's page: its bottom line first (a forecast's), then its chart, drawn from the record
@@ -82,6 +111,7 @@ function startRun(data) {
 }
 
 const editorData = byId("editor-data");
+if (byId("draft-form")) bindDraftForm();
 const runData = byId("run-charts-data");
 if (editorData) {
   const data = JSON.parse(editorData.textContent);

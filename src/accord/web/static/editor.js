@@ -6,6 +6,7 @@ import * as st from "./state.js";
 import { renderGrid } from "./grid.js";
 import { renderHead, renderIssues, renderSources } from "./issues.js";
 import { goTo, localProblem, showLocal, showProblems } from "./problems.js";
+import * as review from "./review.js";
 
 const SCALE_FIELDS = ["position", "reservation", "no_deal"];
 
@@ -54,7 +55,45 @@ export class Editor {
     byId("show-reservations").checked = this.view.reservations;
     this.markEdits();
     if (this.lastProblems) showProblems(this.root, byId("problems"), this.lastProblems, this.pendingProblems());
+    this.review();
     this.onChange(this.state, true);
+  }
+
+  // The review panel of a drafted scenario: how many marks are left, the first in the loader's words.
+  review() {
+    const line = this.lastProblems?.problems?.find((p) => p.message.startsWith("unreviewed draft value"))?.line;
+    review.renderReview(this.state, line || null);
+  }
+
+  // An edit of a drafted value accepts it (its mark goes; the cell is unmarked where it is).
+  acceptEdit(path) {
+    const cellPath = st.parts(path).slice(0, 3).join(".");
+    if (!review.accept(this.scenario, cellPath)) return;
+    review.unmark(this.root, cellPath);
+    const [list, k] = st.parts(cellPath);
+    if (list === "issues" && !review.drafted("issues", this.scenario.issues[k]).length) {
+      const card = this.root.querySelector(`details.issue-card[data-loc="issues.${k}"]`);
+      card?.classList.remove("draft");
+      card?.querySelectorAll(".draft-tag, .draft-issue").forEach((node) => node.remove());
+    }
+  }
+
+  draftAction(action, path, index) {
+    const s = this.scenario;
+    if (action === "edit") {
+      const field = this.root.querySelector(`.cell[data-loc="${CSS.escape(path)}"] > input`);
+      field?.focus();
+      field?.select();
+      return;
+    }
+    if (action === "accept") review.accept(s, path);
+    else if (action === "delete") review.deleteValue(s, path);
+    else if (action === "accept-issue") review.acceptEntry(s.issues[index]);
+    else if (action === "accept-all") review.acceptAll(s);
+    else if (action === "add") review.addCandidate(this.state, index);
+    else if (action === "ignore") review.ignoreCandidate(this.state, index);
+    else return;
+    this.commit(true);
   }
 
   // ------------------------------------------------------------ keeping the state
@@ -73,6 +112,7 @@ export class Editor {
     if (structural) this.render();
     else {
       this.markEdits();
+      this.review();
       this.onChange(this.state, false);
     }
     this.checkSoon();
@@ -125,6 +165,7 @@ export class Editor {
       if (asked !== this.asked) return; // a newer state has been sent since
       this.lastProblems = result;
       showProblems(this.root, byId("problems"), result, this.pendingProblems());
+      this.review();
     } catch (error) {
       if (asked === this.asked) say(error.message);
     }
@@ -209,6 +250,7 @@ export class Editor {
       if (!field.dataset?.bind || field.dataset.kind === "select") return;
       this.read(field);
       const { bind: path, kind } = field.dataset;
+      if (kind !== "id") this.acceptEdit(path);
       if (kind !== "id") showLocal(this.root, path, localProblem(this.scenario, path, kind));
       if (path === "title") byId("scenario-title").textContent = field.value || "New scenario";
       this.commit(false);
@@ -225,6 +267,11 @@ export class Editor {
       true,
     );
     this.root.addEventListener("click", (event) => {
+      const draft = event.target.closest("[data-draft], [data-candidate-action], #accept-all");
+      if (draft && this.root.contains(draft)) {
+        const action = draft.id === "accept-all" ? "accept-all" : draft.dataset.draft || draft.dataset.candidateAction;
+        return this.draftAction(action, draft.dataset.path, Number(draft.dataset.index));
+      }
       const goto = event.target.closest("[data-goto]");
       if (goto) goTo(this.root, goto.dataset.goto);
       const action = event.target.closest("[data-action]");
@@ -251,6 +298,7 @@ export class Editor {
     const ds = field.dataset || {};
     if (ds.kind === "select") {
       this.read(field);
+      this.acceptEdit(ds.bind);
       return this.commit(false);
     }
     if (ds.kind === "id") {

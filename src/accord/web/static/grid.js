@@ -5,6 +5,7 @@
 
 import { el } from "./util.js";
 import { getPath, rangeOf, stanceIndex, fillStances } from "./state.js";
+import { badge, isDraft, reasonOf } from "./review.js";
 
 const DISTRIBUTIONS = ["uniform", "triangular", "pert"];
 
@@ -43,12 +44,14 @@ export function select(state, path, options, fallback, attrs = {}) {
 }
 
 // A number with its range below it (when the field has one), in one cell that problems attach to.
+// A value still marked draft gets the class `draft`, a badge, and its reason and sentence on hover.
 export function numberCell(state, path, kind, label, attrs = {}, notes = new Map()) {
   const rangePath = rangeOf(path);
   const note = notes.get(path);
+  const draft = isDraft(state.scenario, path);
   return el(
     "span",
-    { class: "cell", "data-loc": path },
+    { class: draft ? "cell draft" : "cell", "data-loc": path, title: draft ? reasonOf(state.scenario, path) : null },
     input(state, path, kind, { "aria-label": label, ...attrs }),
     rangePath
       ? el(
@@ -60,6 +63,7 @@ export function numberCell(state, path, kind, label, attrs = {}, notes = new Map
         )
       : null,
     note ? el("span", { class: "widened", text: note }) : null,
+    draft ? badge(path, label) : null,
   );
 }
 
@@ -111,6 +115,13 @@ function notesRow(state, j, width) {
   );
 }
 
+// The hover of a drafted actor: its first sentence and how the article names it.
+function whoTitle(state, actor) {
+  if (actor.draft === undefined && !state.draft) return null;
+  const lines = [actor.source ? `First sentence: ${actor.source}` : null, (actor.notes || "").split("\n")[0] || null];
+  return lines.filter(Boolean).join("\n") || null;
+}
+
 // The table of actors (rows) and their stances per issue (position, salience, outside option).
 export function renderGrid(state, view) {
   const s = state.scenario;
@@ -158,7 +169,7 @@ export function renderGrid(state, view) {
           {},
           el(
             "div",
-            { class: "who" },
+            { class: actor.draft !== undefined || state.draft ? "who drafted" : "who", title: whoTitle(state, actor) },
             el(
               "span",
               { class: "cell", "data-loc": `actors.${j}` },

@@ -2,6 +2,7 @@
 
 import { el } from "./util.js";
 import { input, numberCell, textArea } from "./grid.js";
+import { drafted } from "./review.js";
 
 function field(label, ...children) {
   return el("label", { class: "field" }, el("span", { class: "label", text: label }), ...children);
@@ -79,10 +80,22 @@ function issueCard(state, i, view) {
   const notes = view.notes;
   const why = (key) => field(`Why the ${key.replace("_", " ")}`, cell(`issues.${i}.why.${key}`, input(state, `issues.${i}.why.${key}`, "text?", { class: "wide" })));
   const everyone = !Array.isArray(issue.consent);
+  const marked = drafted("issues", issue);
+  const reason = marked.length ? [`Draft issue (${marked.join(", ")} to review)`, issue.source ? `Sentence: ${issue.source}` : null].filter(Boolean).join("\n") : null;
   return el(
     "details",
-    { class: "issue-card", "data-issue": issue.id, "data-loc": `issues.${i}`, open: view.openIssues.has(issue.id) },
-    el("summary", { text: summaryOf(issue, i) }),
+    { class: marked.length ? "issue-card draft" : "issue-card", "data-issue": issue.id, "data-loc": `issues.${i}`, open: view.openIssues.has(issue.id) },
+    el("summary", { title: reason }, summaryOf(issue, i), marked.length ? el("span", { class: "draft-tag", text: "draft" }) : null),
+    marked.length
+      ? el(
+          "p",
+          { class: "draft-issue", title: reason },
+          el("span", { class: "hint", text: `Suggested from the article (${marked.join(", ")} marked draft). ` }),
+          el("button", { type: "button", class: "quiet small", "data-draft": "accept-issue", "data-index": i, text: `Accept ${issue.id}` }),
+          " ",
+          button("remove-issue", `Delete ${issue.id}`, { "data-index": i }),
+        )
+      : null,
     el(
       "div",
       { class: "row" },

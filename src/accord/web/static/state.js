@@ -154,7 +154,7 @@ function nextId(prefix, taken) {
   for (let n = 1; ; n++) if (!taken.includes(`${prefix}_${n}`)) return [`${prefix}_${n}`, n];
 }
 
-function midpoint(issue) {
+export function midpoint(issue) {
   const lo = Number(issue.scale?.min ?? 0);
   const hi = Number(issue.scale?.max ?? 100);
   return isFinite(lo) && isFinite(hi) ? Number(((lo + hi) / 2).toPrecision(12)) : 50;

@@ -7,7 +7,7 @@ exponents, expected utilities, offers, and one simultaneous move.
 A round works on the actors sorted by position (stable, so equal positions keep index order):
 the voters nearer to one position than another are then a contiguous run. An actor with
 several equally good offers takes them all and moves to the midpoint of their targets (see
-:func:`~accord.models.bdm_offers.take_offers`), so the sort order decides nothing. The new
+:func:`~accord.models.bdm.offers.take_offers`), so the sort order decides nothing. The new
 positions are returned in the caller's actor order; the offers and choices stay in sorted
 order, with ``order`` to map them back.
 """
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from accord.models.bdm_offers import (
+from accord.models.bdm.offers import (
     Offers,
     least_move_choice,
     paper_offers,
@@ -27,8 +27,8 @@ from accord.models.bdm_offers import (
     scholz_offers,
     take_offers,
 )
-from accord.models.bdm_utility import challenge_eu, danger, own_eyes_eu, risk_exponents, stakes
-from accord.models.bdm_votes import Geometry, preference_sums, probabilities
+from accord.models.bdm.utility import challenge_eu, danger, own_eyes_eu, risk_exponents, stakes
+from accord.models.bdm.votes import Geometry, preference_sums, probabilities
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]

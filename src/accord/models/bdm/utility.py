@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from accord.models.bdm_votes import Geometry
+from accord.models.bdm.votes import Geometry
 
 FloatArray = NDArray[np.float64]
 

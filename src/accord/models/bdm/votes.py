@@ -155,4 +155,5 @@ def median_walk(x: FloatArray, w: FloatArray, big_r: FloatArray) -> FloatArray:
 
 def weighted_mean(x: FloatArray, w: FloatArray) -> FloatArray:
     """Return sum(w x) / sum(w) per row."""
-    return (w * x).sum(axis=1) / w.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):  # no weight at all: NaN, reported
+        return (w * x).sum(axis=1) / w.sum(axis=1)

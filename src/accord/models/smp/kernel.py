@@ -1,0 +1,703 @@
+"""Compiled (Numba) versions of the SMP's O(N^3) steps, and when to use them.
+
+The NumPy functions in :mod:`.challenge` and :mod:`.pce` are the reference; the kernels here
+compute the same quantities in one fused pass with no temporaries:
+
+- :func:`challenge_matrix` -- phi and Delta of E(i, i, i, j) for every ordered pair (what
+  :func:`.challenge.all_challenges` returns). Per (draw, initiator) it runs over the third
+  parties n in order and, for each n, over every target j (contiguous memory, vectorised by
+  the compiler), accumulating S_i and S_j per target. (Draw, initiator) pairs are split across
+  cores (``prange``).
+- :func:`challenge_targets` -- the same, but only what a turn needs: each initiator's target,
+  whether it has one, and phi and Delta of that challenge. It first bounds every target's
+  gain without the third parties (see :func:`challenge_targets`) and skips the targets that
+  cannot be chosen; the targets it evaluates get the same phi and Delta as the full matrix.
+- :func:`coalition_matrix` -- the coalition strengths of a batch of elections
+  (:func:`.pce.coalitions`), split across (row, option) pairs.
+
+Dispatch (:func:`use_compiled`): a kernel runs when compiled kernels are on
+(:func:`accord.models.compiled.enabled`, i.e. Numba is installed and ``ACCORD_NUMBA`` is not
+0) and the work is big enough that the one-off cost of importing Numba and loading the cached
+kernels pays for itself. Inside a run (:func:`.model.simulate`, through :func:`run_scope`) the
+whole run's estimated work decides once, for every call of the run (``RUN_THRESHOLD``); a call
+outside a run decides by its own work (``CALL_THRESHOLD``). The choice depends on the inputs
+only, never on what ran before in the process, so the same inputs always take the same path
+(and give identical numbers). See docs/models/smp.md, "Speed".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from accord.models import compiled
+from accord.models.base import FloatArray
+from accord.models.compiled import kernel, prange
+
+IntArray = NDArray[np.intp]
+
+RULES = ("binary", "prop_bin", "prop", "prop_cbc", "cubic", "asym_prosp")
+"""Voting rules by kernel code (KTAB's order)."""
+
+RUN_THRESHOLD = 1 << 23
+"""Estimated work of a whole run, draws x N^3 x expected turns (about 3.4 sqrt(N)), from which
+:func:`.model.simulate` loads the kernels before it starts. The NumPy path spends 60-90 ns per
+(initiator, target, third party) triple on the development machine, the kernels about 1 ns
+plus a one-off 0.4-0.6 s (importing Numba, loading the cached kernels): they break even at
+about 6-9 million triples, 2^23 = 8.4 million (KTAB's a080, 80 actors, or 1,000 draws of
+17 actors, are above it; a040 and single runs of the SOE cases below)."""
+
+CALL_THRESHOLD = RUN_THRESHOLD
+"""Work of a single call (draws x N^3 triples, or elections x voters x options^2) from which
+that call alone loads the kernels (the same break-even, for callers outside a run)."""
+
+PARALLEL_WORK = 1 << 23
+"""Work from which a call is split across cores: about 8 ms on one core. Below it, starting
+the threads (and, on a busy machine, waiting for a core) costs more than it saves: on the
+2-core development machine under load a batch of 160 three-option elections took 12 ms on two
+threads and 0.3 ms on one, and 17,000 of them (2.6 million) 20 ms and 3.5 ms."""
+
+BOUND_MIN_ACTORS = 48
+"""From this many actors :func:`targets` bounds the gains to skip targets. With few actors
+it skips few (7% of Vienna's 17) and copying the rest together costs more than it saves;
+at 160-320 actors it skips 50-75% (1-D KTAB data, random scenarios) and halves the time."""
+
+CHUNKS = 64
+"""Parallel kernels split their tasks into at most this many chunks (each with its scratch)."""
+
+_loaded = False
+_force: bool | None = None
+_run_choice: ContextVar[bool | None] = ContextVar("accord_smp_kernels", default=None)
+"""The current run's choice (:func:`run_scope`); None outside a run."""
+TINY_S = 1e-10
+TINY_C = 1e-8
+TARGET_MIN_GAIN = 1e-5
+TARGET_TIE_TOL = 1e-12
+BOUND_MARGIN = 1e-9
+"""Slack on the gain bounds of :func:`challenge_targets`: a target is skipped only when its
+gain is certainly (by more than rounding could explain) below the best one."""
+
+
+def rule_code(rule: str) -> int:
+    """Return the kernel code of a voting rule."""
+    return RULES.index(rule)
+
+
+def loaded() -> bool:
+    """Return whether the SMP kernels have been loaded (compiled or read from the cache)."""
+    return _loaded
+
+
+def load() -> bool:
+    """Load (compile, or read from Numba's cache) every SMP kernel; return whether it could."""
+    global _loaded
+    if _loaded:
+        return True
+    if not compiled.enabled():
+        return False
+    for k in KERNELS:
+        k.compiled()
+    _loaded = True
+    return True
+
+
+def force(value: bool | None) -> bool | None:
+    """Make the kernels always (True) or never (False) run, or choose by size (None).
+
+    Returns the previous setting. Kernels still need :func:`compiled.enabled`. For tests and
+    benchmarks.
+    """
+    global _force
+    old, _force = _force, value
+    return old
+
+
+def use_compiled(work: float) -> bool:
+    """Return whether a call of this much work runs the compiled kernel (see the module doc)."""
+    if not compiled.enabled():
+        return False
+    if _force is not None:
+        return _force and load()
+    choice = _run_choice.get()
+    if choice is not None:
+        return choice and load()
+    return work >= CALL_THRESHOLD and load()
+
+
+def will_compile(work: float) -> bool:
+    """Return whether a run of this estimated work would use the kernels (loads nothing)."""
+    if not compiled.enabled() or _force is False:
+        return False
+    return _force is True or work >= RUN_THRESHOLD
+
+
+@contextmanager
+def run_scope(work: float) -> Iterator[None]:
+    """Within the block, every call uses the kernels if a run of ``work`` makes them worth it."""
+    token = _run_choice.set(will_compile(work))
+    try:
+        yield
+    finally:
+        _run_choice.reset(token)
+
+
+def prepare(work: float) -> None:
+    """Load the kernels when a run of this estimated work makes them worth it."""
+    if will_compile(work):
+        load()
+
+
+@kernel(error_model="numpy")
+def _g(delta: float, rule: int) -> float:  # pragma: no cover - compiled
+    """g(delta) of :func:`.pce.vote_term` (ASymProsp: its symmetric form, delta<0 ? d : 2d/3)."""
+    if rule == 2:
+        return delta
+    if rule == 0:
+        return min(max(delta / 1e-8, -1.0), 1.0)
+    if rule == 1:
+        return 0.8 * delta + 0.2 * min(max(delta / 1e-8, -1.0), 1.0)
+    if rule == 3:
+        return 0.5 * delta + 0.5 * (delta * delta * delta)
+    if rule == 4:
+        return delta * delta * delta
+    if delta < 0.0:
+        return delta
+    return (2.0 / 3.0) * delta
+
+
+@kernel(error_model="numpy")
+def _beta(d: float, r: float) -> float:  # pragma: no cover - compiled
+    """Risk-aware utility (:func:`.utility.beta`)."""
+    if d <= 1.0:
+        return (d * r + 1.0) * (1.0 - d)
+    return (1.0 - d) * (1.0 + r)
+
+
+@kernel(error_model="numpy")
+def _span(
+    src: FloatArray,
+    sb: int,
+    sn: int,
+    r: float,
+    w: float,
+    u_ni: float,
+    u_nn: float,
+    work: FloatArray,
+    j0: int,
+    j1: int,
+    rule: int,
+) -> None:  # pragma: no cover - compiled
+    """Add third party n's votes over the targets j0 <= j < j1, src[sb, sn, j] = d_n(x_j).
+
+    ``work`` rows: 0 S_i0, 1 S_j0, 4 votes for i, 5 votes for j. The loop over contiguous
+    targets is what the compiler vectorises: indices are unsigned (no negative-index
+    wraparound) and nothing is sliced (a slice costs atomic reference counting); ``prop``, the
+    default rule, has its own copy with g(delta) = delta written out.
+    """
+    b = np.uint64(sb)
+    n = np.uint64(sn)
+    if rule == 2:
+        for jj in range(j1 - j0):
+            j = np.uint64(j0 + jj)
+            d = src[b, n, j]
+            u_nj = (d * r + 1.0) * (1.0 - d) if d <= 1.0 else (1.0 - d) * (1.0 + r)
+            v = w * (u_ni - u_nj)
+            num = max(v, 0.0) + work[0, j]
+            den = num + work[1, j] + max(-v, 0.0)
+            p = num / den
+            y = u_nj - u_nn
+            vn = w * (((u_nn - u_ni) - y) * p + y)
+            work[4, j] += max(vn, 0.0)
+            work[5, j] += max(-vn, 0.0)
+    else:
+        for jj in range(j1 - j0):
+            j = np.uint64(j0 + jj)
+            u_nj = _beta(src[b, n, j], r)
+            v = w * _g(u_ni - u_nj, rule)
+            num = max(v, 0.0) + work[0, j]
+            den = num + work[1, j] + max(-v, 0.0)
+            p = num / den
+            y = u_nj - u_nn
+            gap = ((u_nn - u_ni) - y) * p + y
+            vn = w * _g(gap, rule)
+            work[4, j] += max(vn, 0.0)
+            work[5, j] += max(-vn, 0.0)
+
+
+@kernel(error_model="numpy")
+def _third_parties(
+    dist: FloatArray,
+    r_h: FloatArray,
+    omega: FloatArray,
+    b: int,
+    i: int,
+    cols: IntArray,
+    ncols: int,
+    work: FloatArray,
+    buf: FloatArray,
+    rule: int,
+) -> None:  # pragma: no cover - compiled
+    """Add every third party's votes for i (work[4]) and for j (work[5]), targets cols[:ncols].
+
+    ``cols`` holds the targets in ascending order and ``work`` their S_i0 (row 0) and S_j0
+    (row 1) in that order. ``ncols == N`` means every target: the loops then read the
+    distances in place; otherwise they are first copied into ``buf`` (1, 1, N). Third parties
+    n run in order 0..N-1, n not in {i, j}, as the NumPy sum adds them.
+    """
+    n_act = dist.shape[1]
+    for k in range(ncols):
+        work[4, k] = 0.0
+        work[5, k] = 0.0
+    full = ncols == n_act
+    nxt = 0  # the first evaluated target >= n
+    for n in range(n_act):
+        if n == i:
+            continue
+        r = r_h[b, i, n]
+        w = omega[b, n]
+        u_ni = _beta(dist[b, n, i], r)
+        u_nn = _beta(dist[b, n, n], r)
+        if full:
+            _span(dist, b, n, r, w, u_ni, u_nn, work, 0, n, rule)
+            _span(dist, b, n, r, w, u_ni, u_nn, work, n + 1, n_act, rule)
+        else:  # the evaluated targets: copy their distances together, then the same loop
+            while nxt < ncols and cols[nxt] < n:
+                nxt += 1
+            for k in range(ncols):
+                buf[0, 0, k] = dist[b, n, cols[k]]
+            if nxt < ncols and cols[nxt] == n:  # n is among the targets: skip it
+                _span(buf, 0, 0, r, w, u_ni, u_nn, work, 0, nxt, rule)
+                _span(buf, 0, 0, r, w, u_ni, u_nn, work, nxt + 1, ncols, rule)
+            else:
+                _span(buf, 0, 0, r, w, u_ni, u_nn, work, 0, ncols, rule)
+
+
+@kernel(error_model="numpy")
+def _principals(
+    dist: FloatArray,
+    r_h: FloatArray,
+    omega: FloatArray,
+    b: int,
+    i: int,
+    j: int,
+    rule: int,
+) -> tuple[float, float, float, float]:  # pragma: no cover - compiled
+    """Return (S_i0, S_j0, u_ii, u_ij) of E(i, i, i, j): the principals' votes."""
+    r_ii = r_h[b, i, i]
+    r_ij = r_h[b, i, j]
+    u_ii = _beta(dist[b, i, i], r_ii)
+    u_ij = _beta(dist[b, i, j], r_ii)
+    u_ji = _beta(dist[b, j, i], r_ij)
+    u_jj = _beta(dist[b, j, j], r_ij)
+    a_i = omega[b, i] * _g(u_ii - u_ij, rule)
+    a_j = omega[b, j] * _g(u_ji - u_jj, rule)
+    s_i0 = TINY_S + max(a_i, 0.0) + max(a_j, 0.0)
+    s_j0 = TINY_S + max(-a_i, 0.0) + max(-a_j, 0.0)
+    return s_i0, s_j0, u_ii, u_ij
+
+
+@kernel(error_model="numpy")
+def _gain(phi: float, u_ki: float, u_kj: float, sigma_j: float) -> float:  # pragma: no cover
+    """Delta of :func:`.challenge.expected_gain`, same operation order."""
+    e_sq = u_ki + u_kj
+    e_chlg = (1.0 - sigma_j) * 2.0 * u_ki + sigma_j * (phi * 2.0 * u_ki + (1.0 - phi) * 2.0 * u_kj)
+    return e_chlg - e_sq
+
+
+@kernel(error_model="numpy")
+def _matrix_task(
+    dist: FloatArray,
+    r_h: FloatArray,
+    omega: FloatArray,
+    sigma: FloatArray,
+    rule: int,
+    semi: bool,
+    phi: FloatArray,
+    gain: FloatArray,
+    t: int,
+    work: FloatArray,
+    cols: IntArray,
+    buf: FloatArray,
+) -> None:  # pragma: no cover - compiled
+    """Fill phi[b, i, :] and gain[b, i, :] of E(i, i, i, j) for task t = b N + i.
+
+    ``work`` (7, N), ``cols`` (N, 0..N-1) and ``buf`` (1, 1, N) are scratch space.
+    """
+    n_act = dist.shape[1]
+    b = t // n_act
+    i = t - b * n_act
+    u_ii = 0.0
+    for j in range(n_act):
+        s_i0, s_j0, u_ii, u_ij = _principals(dist, r_h, omega, b, i, j, rule)
+        work[0, j] = s_i0
+        work[1, j] = s_j0
+        work[2, j] = u_ij
+        work[4, j] = 0.0
+        work[5, j] = 0.0
+    if semi:
+        _third_parties(dist, r_h, omega, b, i, cols, n_act, work, buf, rule)
+    for j in range(n_act):
+        s_i = work[0, j] + work[4, j]
+        s_j = work[1, j] + work[5, j]
+        ph = s_i / (s_i + s_j)
+        phi[b, i, j] = ph
+        gain[b, i, j] = _gain(ph, u_ii, work[2, j], sigma[b, j])
+
+
+@kernel(error_model="numpy")
+def _target_task(
+    dist: FloatArray,
+    r_h: FloatArray,
+    omega: FloatArray,
+    sigma: FloatArray,
+    rule: int,
+    semi: bool,
+    bound: bool,
+    target: IntArray,
+    has: NDArray[np.bool_],
+    phi_t: FloatArray,
+    gain_t: FloatArray,
+    evaluated: IntArray,
+    t: int,
+    work: FloatArray,
+    cols: IntArray,
+    buf: FloatArray,
+) -> None:  # pragma: no cover - compiled
+    """Fill initiator i's target, flag, phi and Delta (task t = b N + i).
+
+    The target is the one :func:`.challenge.choose_targets` chooses.
+
+    Bounding (``bound``): Delta = (u_ii - u_ij)(1 - 2 sigma_j (1 - phi)) with 0 < phi < 1, so
+    with delta = u_ii - u_ij every target's gain lies between delta (1 - 2 sigma_j) and
+    delta, whatever the third parties do. A target whose upper bound is below the largest
+    lower bound of the others, or below the 1e-5 a target must clear, by more than
+    ``BOUND_MARGIN``, cannot be chosen and is not evaluated. Target 0 is always evaluated,
+    since an initiator without a target reports the challenge of actor 0 (as the NumPy path
+    does). ``evaluated[b, i]`` counts the targets evaluated. ``work`` (7, N), ``cols`` (N) and
+    ``buf`` (1, 1, N) are scratch space.
+    """
+    n_act = dist.shape[1]
+    b = t // n_act
+    i = t - b * n_act
+    u_ii = 0.0
+    low = -np.inf
+    for j in range(n_act):
+        s_i0, s_j0, u_ii, u_ij = _principals(dist, r_h, omega, b, i, j, rule)
+        work[0, j] = s_i0
+        work[1, j] = s_j0
+        work[2, j] = u_ij
+        delta = u_ii - u_ij
+        other = delta * (1.0 - 2.0 * sigma[b, j])
+        work[3, j] = max(delta, other)
+        if j != i:
+            low = max(low, min(delta, other))
+    cut = max(low, TARGET_MIN_GAIN) - BOUND_MARGIN
+    ncols = 0
+    for j in range(n_act):
+        if j == 0 or not bound or (j != i and work[3, j] >= cut):
+            cols[ncols] = j
+            work[0, ncols] = work[0, j]
+            work[1, ncols] = work[1, j]
+            work[2, ncols] = work[2, j]
+            work[4, ncols] = 0.0
+            work[5, ncols] = 0.0
+            ncols += 1
+    evaluated[b, i] = ncols
+    if semi:
+        _third_parties(dist, r_h, omega, b, i, cols, ncols, work, buf, rule)
+    best = -np.inf
+    for k in range(ncols):
+        j = cols[k]
+        s_i = work[0, k] + work[4, k]
+        s_j = work[1, k] + work[5, k]
+        ph = s_i / (s_i + s_j)
+        g = _gain(ph, u_ii, work[2, k], sigma[b, j])
+        work[4, k] = ph  # reuse: phi and Delta of the k-th evaluated target
+        work[5, k] = g
+        if j != i and g > TARGET_MIN_GAIN and g > best:
+            best = g
+    pick = 0
+    if best > -np.inf:
+        for k in range(ncols):
+            j = cols[k]
+            if j != i and work[5, k] > TARGET_MIN_GAIN and work[5, k] >= best - TARGET_TIE_TOL:
+                pick = k
+                break
+    target[b, i] = cols[pick]
+    has[b, i] = best > -np.inf
+    phi_t[b, i] = work[4, pick]
+    gain_t[b, i] = work[5, pick]
+
+
+@kernel(error_model="numpy")
+def _coalition_task(
+    weight: FloatArray, util: FloatArray, rule: int, out: FloatArray, t: int
+) -> None:  # pragma: no cover - compiled
+    """Fill out[r, a, :] = 1e-8 + sum_k max(vote(w_k, u_ka - u_kb), 0), task t = r M + a.
+
+    As :func:`.pce.coalitions`: for ASymProsp the (2/3) discount falls on a > b; the diagonal
+    is 1e-8.
+    """
+    _, nv, m = util.shape
+    r = t // m
+    a = t - r * m
+    row = out[r, a]
+    for c in range(m):
+        row[c] = 0.0
+    for k in range(nv):
+        w = weight[r, k]
+        u_a = util[r, k, a]
+        if rule == 5:
+            for c in range(a):
+                row[c] += w * ((2.0 / 3.0) * max(u_a - util[r, k, c], 0.0))
+            for c in range(a, m):
+                row[c] += w * max(u_a - util[r, k, c], 0.0)
+        elif rule == 2:
+            for c in range(m):
+                row[c] += w * max(u_a - util[r, k, c], 0.0)
+        else:
+            for c in range(m):
+                row[c] += w * max(_g(u_a - util[r, k, c], rule), 0.0)
+    for c in range(m):
+        row[c] = TINY_C + row[c]
+    row[a] = TINY_C
+
+
+@kernel(parallel=True, error_model="numpy")
+def challenge_matrix_par(
+    dist: FloatArray,
+    r_h: FloatArray,
+    omega: FloatArray,
+    sigma: FloatArray,
+    rule: int,
+    semi: bool,
+    phi: FloatArray,
+    gain: FloatArray,
+) -> None:  # pragma: no cover - compiled
+    """Fill phi and gain (B, N, N) of E(i, i, i, j), (draw, initiator) tasks across cores."""
+    tasks = dist.shape[0] * dist.shape[1]
+    chunks = min(tasks, CHUNKS)
+    for c in prange(chunks):
+        work = np.zeros((7, dist.shape[1]))
+        cols = np.arange(dist.shape[1])
+        buf = np.zeros((1, 1, dist.shape[1]))
+        for t in range(c * tasks // chunks, (c + 1) * tasks // chunks):
+            _matrix_task(dist, r_h, omega, sigma, rule, semi, phi, gain, t, work, cols, buf)
+
+
+@kernel(error_model="numpy")
+def challenge_matrix_seq(
+    dist: FloatArray,
+    r_h: FloatArray,
+    omega: FloatArray,
+    sigma: FloatArray,
+    rule: int,
+    semi: bool,
+    phi: FloatArray,
+    gain: FloatArray,
+) -> None:  # pragma: no cover - compiled
+    """:func:`challenge_matrix_par` on one core."""
+    work = np.zeros((7, dist.shape[1]))
+    cols = np.arange(dist.shape[1])
+    buf = np.zeros((1, 1, dist.shape[1]))
+    for t in range(dist.shape[0] * dist.shape[1]):
+        _matrix_task(dist, r_h, omega, sigma, rule, semi, phi, gain, t, work, cols, buf)
+
+
+@kernel(parallel=True, error_model="numpy")
+def challenge_targets_par(
+    dist: FloatArray,
+    r_h: FloatArray,
+    omega: FloatArray,
+    sigma: FloatArray,
+    rule: int,
+    semi: bool,
+    bound: bool,
+    target: IntArray,
+    has: NDArray[np.bool_],
+    phi_t: FloatArray,
+    gain_t: FloatArray,
+    evaluated: IntArray,
+) -> None:  # pragma: no cover - compiled
+    """Fill every initiator's target, flag, phi and Delta, tasks across cores."""
+    tasks = dist.shape[0] * dist.shape[1]
+    chunks = min(tasks, CHUNKS)
+    for c in prange(chunks):
+        work = np.zeros((7, dist.shape[1]))
+        cols = np.zeros(dist.shape[1], dtype=np.intp)
+        buf = np.zeros((1, 1, dist.shape[1]))
+        for t in range(c * tasks // chunks, (c + 1) * tasks // chunks):
+            _target_task(
+                dist,
+                r_h,
+                omega,
+                sigma,
+                rule,
+                semi,
+                bound,
+                target,
+                has,
+                phi_t,
+                gain_t,
+                evaluated,
+                t,
+                work,
+                cols,
+                buf,
+            )
+
+
+@kernel(error_model="numpy")
+def challenge_targets_seq(
+    dist: FloatArray,
+    r_h: FloatArray,
+    omega: FloatArray,
+    sigma: FloatArray,
+    rule: int,
+    semi: bool,
+    bound: bool,
+    target: IntArray,
+    has: NDArray[np.bool_],
+    phi_t: FloatArray,
+    gain_t: FloatArray,
+    evaluated: IntArray,
+) -> None:  # pragma: no cover - compiled
+    """:func:`challenge_targets_par` on one core."""
+    work = np.zeros((7, dist.shape[1]))
+    cols = np.zeros(dist.shape[1], dtype=np.intp)
+    buf = np.zeros((1, 1, dist.shape[1]))
+    for t in range(dist.shape[0] * dist.shape[1]):
+        _target_task(
+            dist,
+            r_h,
+            omega,
+            sigma,
+            rule,
+            semi,
+            bound,
+            target,
+            has,
+            phi_t,
+            gain_t,
+            evaluated,
+            t,
+            work,
+            cols,
+            buf,
+        )
+
+
+@kernel(parallel=True, error_model="numpy")
+def coalition_matrix_par(
+    weight: FloatArray, util: FloatArray, rule: int, out: FloatArray
+) -> None:  # pragma: no cover - compiled
+    """Fill the coalition strengths (R, M, M), (election, option) tasks across cores."""
+    for t in prange(util.shape[0] * util.shape[2]):
+        _coalition_task(weight, util, rule, out, t)
+
+
+@kernel(error_model="numpy")
+def coalition_matrix_seq(
+    weight: FloatArray, util: FloatArray, rule: int, out: FloatArray
+) -> None:  # pragma: no cover - compiled
+    """:func:`coalition_matrix_par` on one core."""
+    for t in range(util.shape[0] * util.shape[2]):
+        _coalition_task(weight, util, rule, out, t)
+
+
+def all_challenges(
+    dist: FloatArray,
+    r_h: FloatArray,
+    omega: FloatArray,
+    sigma: FloatArray,
+    rule: str,
+    semi: bool,
+) -> tuple[FloatArray, FloatArray]:
+    """Return phi and Delta (B, N, N) from :func:`challenge_matrix`."""
+    b, n, _ = dist.shape
+    phi = np.empty((b, n, n))
+    gain = np.empty((b, n, n))
+    run = challenge_matrix_par if _parallel(float(b) * n**3) else challenge_matrix_seq
+    run(_c(dist), _c(r_h), _c(omega), _c(sigma), rule_code(rule), semi, phi, gain)
+    return phi, gain
+
+
+def targets(
+    dist: FloatArray,
+    r_h: FloatArray,
+    omega: FloatArray,
+    sigma: FloatArray,
+    rule: str,
+    semi: bool,
+    bound: bool | None = None,
+) -> tuple[IntArray, NDArray[np.bool_], FloatArray, FloatArray, IntArray]:
+    """Return target, has, phi_t, gain_t (B, N) and the targets evaluated per initiator.
+
+    ``bound`` (default: from ``BOUND_MIN_ACTORS`` actors) skips targets that cannot be chosen.
+    """
+    b, n, _ = dist.shape
+    if bound is None:
+        bound = n >= BOUND_MIN_ACTORS
+    target = np.empty((b, n), dtype=np.intp)
+    has = np.empty((b, n), dtype=np.bool_)
+    phi_t = np.empty((b, n))
+    gain_t = np.empty((b, n))
+    evaluated = np.empty((b, n), dtype=np.intp)
+    run = challenge_targets_par if _parallel(float(b) * n**3) else challenge_targets_seq
+    run(
+        _c(dist),
+        _c(r_h),
+        _c(omega),
+        _c(sigma),
+        rule_code(rule),
+        semi,
+        bound,
+        target,
+        has,
+        phi_t,
+        gain_t,
+        evaluated,
+    )
+    return target, has, phi_t, gain_t, evaluated
+
+
+def coalitions(weight: FloatArray, util: FloatArray, rule: str) -> FloatArray:
+    """Return the coalition strengths (R, M, M) from :func:`coalition_matrix`."""
+    r, _, m = util.shape
+    out = np.empty((r, m, m))
+    run = (
+        coalition_matrix_par
+        if _parallel(float(r) * util.shape[1] * m * m)
+        else coalition_matrix_seq
+    )
+    run(_c(weight), _c(util), rule_code(rule), out)
+    return out
+
+
+KERNELS = (
+    challenge_matrix_par,
+    challenge_matrix_seq,
+    challenge_targets_par,
+    challenge_targets_seq,
+    coalition_matrix_par,
+    coalition_matrix_seq,
+)
+
+
+def warm_inputs() -> tuple[FloatArray, FloatArray, str]:
+    """Return a tiny election (weights, utilities, rule) that makes every kernel load."""
+    return np.ones((1, 2)), np.eye(2)[None], "prop"
+
+
+def _parallel(work: float) -> bool:
+    """Return whether a call of this much work is split across cores (``PARALLEL_WORK``)."""
+    return work >= PARALLEL_WORK
+
+
+def _c(a: FloatArray) -> FloatArray:
+    """Return a C-contiguous float64 array (a view when it already is one)."""
+    return np.ascontiguousarray(a, dtype=np.float64)

@@ -1,0 +1,1 @@
+"""Fuzzing the scenario loader and the models with mutated scenario files."""

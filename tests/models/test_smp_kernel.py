@@ -1,0 +1,216 @@
+"""The SMP's compiled kernels against the NumPy reference path (accord.models.smp.kernel)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import accord.models.smp  # noqa: F401  (registers "smp")
+from accord.models import compiled
+from accord.models.smp import SMP, SMPParams, kernel
+from accord.models.smp.challenge import all_challenges, best_challenges, choose_targets
+from accord.models.smp.params import KTAB_CODES
+from accord.models.smp.pce import coalitions
+from accord.models.smp.turn import Context, evaluate_state
+from accord.models.smp.utility import perceived_risk
+from accord.scenario import ScenarioArrays, load
+from tests.factories import random_scenario
+
+ROOT = Path(__file__).resolve().parents[2]
+KTAB = ROOT / "data" / "ktab"
+KTAB_FILES = [
+    "ktab_SOE-Pol-Comp.csv",
+    "ktab_SOE-Policy.csv",
+    "ktab_SOE-Competitive.csv",
+    "ktab_dummyData_3Dim.csv",
+    "ktab_dummyData_6Dim.csv",
+    "ktab_dummyData-a040.csv",
+    "ktab_dummyData-a080.csv",
+]
+needs_numba = pytest.mark.skipif(not compiled.enabled(), reason="Numba off or not installed")
+
+
+@pytest.fixture
+def forced() -> Iterator[None]:
+    """Restore the size rule after a test that forces one path."""
+    old = kernel.force(None)
+    yield
+    kernel.force(old)
+
+
+def run_both(arrays: ScenarioArrays, params: SMPParams) -> tuple[object, object]:
+    """Run the SMP on the NumPy path, then with the kernels forced on every call."""
+    model = SMP(**params.model_dump())
+    kernel.force(False)
+    ref = model.run(arrays, rng=3)
+    kernel.force(True)
+    fast = model.run(arrays, rng=3)
+    kernel.force(None)
+    return ref, fast
+
+
+def assert_same(ref: object, fast: object) -> None:
+    """Same number of states, same positions, forecasts and probabilities to 1e-9."""
+    assert fast.trajectory.shape == ref.trajectory.shape  # type: ignore[attr-defined]
+    assert np.array_equal(fast.rounds, ref.rounds)  # type: ignore[attr-defined]
+    assert np.array_equal(fast.converged, ref.converged)  # type: ignore[attr-defined]
+    for name in ("trajectory", "forecast", "final_positions"):
+        np.testing.assert_allclose(
+            getattr(fast, name), getattr(ref, name), rtol=0, atol=1e-9, err_msg=name
+        )
+    for name in ("win_probability_by_turn", "modal"):
+        np.testing.assert_allclose(
+            fast.diagnostics[name],  # type: ignore[attr-defined]
+            ref.diagnostics[name],  # type: ignore[attr-defined]
+            rtol=0,
+            atol=1e-9,
+            err_msg=name,
+        )
+
+
+@needs_numba
+@pytest.mark.parametrize("name", KTAB_FILES)
+def test_ktab_examples_same_on_both_paths(name: str, forced: None) -> None:
+    arrays = load(KTAB / name).to_arrays()
+    ref, fast = run_both(arrays, SMPParams())
+    assert_same(ref, fast)
+
+
+@needs_numba
+@pytest.mark.parametrize("seed", range(6))
+def test_random_scenarios_same_on_both_paths(seed: int, forced: None) -> None:
+    arrays = random_scenario(seed, n_actors=5 + 7 * seed, n_issues=1 + seed % 3).to_arrays()
+    ref, fast = run_both(arrays, SMPParams())
+    assert_same(ref, fast)
+
+
+OPTIONS = [
+    (name, value)
+    for name, values in KTAB_CODES.items()
+    for value in values
+    if value != SMPParams.model_fields[name].default and (name, value) != ("big_r_adjust", "full")
+]
+
+
+@needs_numba
+@pytest.mark.parametrize(("name", "value"), OPTIONS, ids=str)
+def test_every_option_same_on_both_paths(name: str, value: str, forced: None) -> None:
+    arrays = random_scenario(40, n_actors=9, n_issues=2).to_arrays()
+    ref, fast = run_both(arrays, SMPParams(**{name: value}))
+    assert_same(ref, fast)
+
+
+@needs_numba
+def test_batch_of_draws_same_on_both_paths(forced: None) -> None:
+    arrays = load(KTAB / "ktab_SOE-Pol-Comp.csv").to_arrays().repeat(12)
+    rng = np.random.default_rng(4)
+    arrays = arrays.with_values(
+        capability=arrays.capability * rng.uniform(0.8, 1.2, arrays.capability.shape)
+    )
+    ref, fast = run_both(arrays, SMPParams())
+    assert_same(ref, fast)
+
+
+def random_state(b: int, n: int, k: int, seed: int) -> tuple[np.ndarray, ...]:
+    """dist, R^h, omega and sigma of a random state (the inputs of the challenge step)."""
+    rng = np.random.default_rng(seed)
+    cap = rng.uniform(1, 10, (b, n))
+    sal = rng.uniform(0.02, 1.0 / k, (b, n, k))
+    x = rng.uniform(0, 1, (b, n, k))
+    x[:, 1] = x[:, 0]  # two actors at one position: gains of exactly zero
+    ctx = Context.build(cap, sal)
+    state = evaluate_state(ctx, x, SMPParams())
+    r_h = perceived_risk(state.risk, "one_third")
+    return state.dist, r_h, ctx.omega, ctx.sigma
+
+
+RULES = list(KTAB_CODES["voting_rule"])
+
+
+@needs_numba
+@pytest.mark.parametrize("rule", RULES)
+@pytest.mark.parametrize("commit", ["semi", "no"])
+def test_challenge_kernels_equal_numpy(rule: str, commit: str) -> None:
+    for b, n, k, seed in ((3, 5, 2, 1), (2, 23, 1, 2), (1, 70, 3, 3)):
+        dist, r_h, omega, sigma = random_state(b, n, k, seed)
+        phi, gain = all_challenges(dist, r_h, omega, sigma, rule, commit)  # type: ignore[arg-type]
+        phi_k, gain_k = kernel.all_challenges(dist, r_h, omega, sigma, rule, commit == "semi")
+        np.testing.assert_allclose(phi_k, phi, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(gain_k, gain, rtol=0, atol=1e-12)
+        target, has = choose_targets(gain)
+        phi_t = np.take_along_axis(phi, target[..., None], axis=-1)[..., 0]
+        gain_t = np.take_along_axis(gain, target[..., None], axis=-1)[..., 0]
+        for bound in (False, True):
+            t_k, has_k, phi_tk, gain_tk, evaluated = kernel.targets(
+                dist, r_h, omega, sigma, rule, commit == "semi", bound
+            )
+            assert np.array_equal(t_k, target) and np.array_equal(has_k, has)
+            np.testing.assert_allclose(phi_tk, phi_t, rtol=0, atol=1e-12)
+            np.testing.assert_allclose(gain_tk, gain_t, rtol=0, atol=1e-12)
+            assert (evaluated <= n).all() and (bound or (evaluated == n).all())
+
+
+@needs_numba
+def test_bounding_skips_targets_and_keeps_the_choice() -> None:
+    dist, r_h, omega, sigma = random_state(1, 160, 1, 7)
+    full = kernel.targets(dist, r_h, omega, sigma, "prop", True, False)
+    bounded = kernel.targets(dist, r_h, omega, sigma, "prop", True, True)
+    for a, b in zip(full[:4], bounded[:4], strict=True):
+        assert np.array_equal(a, b)
+    assert bounded[4].mean() < 0.8 * 160  # a good share of the targets is never evaluated
+
+
+@needs_numba
+@pytest.mark.parametrize("rule", RULES)
+def test_coalition_kernel_equals_numpy(rule: str, forced: None) -> None:
+    rng = np.random.default_rng(11)
+    for r, n, m in ((7, 9, 4), (2, 31, 30), (1, 12, 1)):
+        weight = rng.uniform(0, 5, (r, n))
+        util = rng.uniform(0, 1, (r, n, m))
+        util[:, :, -1] = util[:, :, 0]  # equal utilities: zero votes
+        kernel.force(False)
+        ref = coalitions(weight, util, rule)  # type: ignore[arg-type]
+        kernel.force(True)
+        fast = coalitions(weight, util, rule)  # type: ignore[arg-type]
+        np.testing.assert_allclose(fast, ref, rtol=1e-12, atol=1e-15)
+
+
+@needs_numba
+def test_parallel_and_serial_kernels_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    dist, r_h, omega, sigma = random_state(4, 30, 2, 5)
+    monkeypatch.setattr(kernel, "PARALLEL_WORK", 0)
+    par = kernel.targets(dist, r_h, omega, sigma, "prop", True)
+    mat = kernel.all_challenges(dist, r_h, omega, sigma, "prop", True)
+    monkeypatch.setattr(kernel, "PARALLEL_WORK", float("inf"))
+    seq = kernel.targets(dist, r_h, omega, sigma, "prop", True)
+    mat_seq = kernel.all_challenges(dist, r_h, omega, sigma, "prop", True)
+    for a, b in zip(par, seq, strict=True):
+        assert np.array_equal(a, b)
+    for a, b in zip(mat, mat_seq, strict=True):
+        assert np.array_equal(a, b)
+
+
+def test_dispatch_rule(monkeypatch: pytest.MonkeyPatch, forced: None) -> None:
+    monkeypatch.setenv(compiled.ENV, "0")
+    assert not kernel.use_compiled(1e12)  # ACCORD_NUMBA=0: always NumPy
+    kernel.force(True)
+    assert not kernel.use_compiled(1.0)  # forcing cannot turn on what is off
+    kernel.force(None)
+    dist, r_h, omega, sigma = random_state(1, 6, 2, 9)
+    target, has, _, _ = best_challenges(dist, r_h, omega, sigma, "prop", "semi")
+    assert target.shape == has.shape == (1, 6)
+    monkeypatch.delenv(compiled.ENV)
+    if compiled.enabled():
+        assert not kernel.use_compiled(kernel.CALL_THRESHOLD - 1)  # small: stays on NumPy
+        assert kernel.use_compiled(kernel.CALL_THRESHOLD)
+        # once loaded, a small call still takes the NumPy path: the inputs alone decide
+        assert kernel.loaded() and not kernel.use_compiled(1.0)
+        # inside a run, the run's work decides for every call of it
+        with kernel.run_scope(kernel.RUN_THRESHOLD):
+            assert kernel.use_compiled(1.0)
+        with kernel.run_scope(kernel.RUN_THRESHOLD - 1):
+            assert not kernel.use_compiled(kernel.CALL_THRESHOLD)
+        assert not kernel.use_compiled(1.0)
