@@ -56,7 +56,7 @@ def _compiled_kernels_ready() -> None:
     mp = pytest.MonkeyPatch()
     old = smp_kernel.force(True)
     try:
-        mp.setattr(bdm_model, "COMPILED_MIN_WORK", 0)
+        mp.setattr(bdm_model, "COMPILED_MIN_ACTORS", 0)
         for parallel in (False, True):
             mp.setattr(smp_kernel, "PARALLEL_WORK", 0 if parallel else float("inf"))
             mp.setattr(bdm_model, "PARALLEL_MIN_ENTRIES", 0 if parallel else 1 << 62)

@@ -235,7 +235,7 @@ def test_existence_agrees_with_a_grid_search(seed: int, k: int, n: int) -> None:
 
 
 def test_solvers_agree_with_the_interior_point_method() -> None:
-    from accord.models.bargaining_utils import _pd_minimax, _polish
+    from accord.models.axiomatic import _pd_minimax, _polish
 
     rng = np.random.default_rng(5)
     bsz, n, k = 300, 6, 3

@@ -156,12 +156,12 @@ def test_few_problems_with_many_actors_split_by_rows(
 # ---------------------------------------------------------------- dispatch
 def test_dispatch_rule(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(compiled.ENV, "1")
-    big = bdm_model.COMPILED_MIN_WORK
-    assert bdm_model.use_compiled(1_000, 10, 8) == (big <= 1_000 * 100 * 8 and compiled.enabled())
-    assert not bdm_model.use_compiled(1, 10, 8)  # one EC run: NumPy, no Numba import
+    least = bdm_model.COMPILED_MIN_ACTORS
+    assert bdm_model.use_compiled(least) == compiled.enabled()
+    assert not bdm_model.use_compiled(least - 1)  # small problems: NumPy, no Numba import
     monkeypatch.setenv(compiled.ENV, "0")
     assert not compiled.enabled()
-    assert not bdm_model.use_compiled(10_000, 100, 8)
+    assert not bdm_model.use_compiled(100)
     with pytest.raises(RuntimeError):
         solve_batch(random_batch(1, 2, 4, ties=False), BdmParams(), engine="compiled")
 
@@ -175,11 +175,11 @@ def test_auto_follows_the_rule(monkeypatch: pytest.MonkeyPatch) -> None:
         return real(*args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(bdm_model, "solve_compiled", spy)
-    monkeypatch.setattr(bdm_model, "use_compiled", lambda b, n, r: False)
+    monkeypatch.setattr(bdm_model, "use_compiled", lambda n: False)
     solve_batch(random_batch(1, 4, 5, ties=False), BdmParams())
     assert calls == []
     if compiled.enabled():
-        monkeypatch.setattr(bdm_model, "use_compiled", lambda b, n, r: True)
+        monkeypatch.setattr(bdm_model, "use_compiled", lambda n: True)
         solve_batch(random_batch(1, 4, 5, ties=False), BdmParams())
         assert calls == [1]
 

@@ -15,7 +15,7 @@ import pytest
 import accord.models.nash  # noqa: F401  (registers nash and kalai until models/__init__ does)
 from accord import models
 from accord.errors import AccordError
-from accord.models.bargaining_utils import (
+from accord.models.axiomatic import (
     kalai_smorodinsky,
     loss,
     make_bargain,

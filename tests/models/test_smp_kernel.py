@@ -195,22 +195,17 @@ def test_parallel_and_serial_kernels_agree(monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_dispatch_rule(monkeypatch: pytest.MonkeyPatch, forced: None) -> None:
     monkeypatch.setenv(compiled.ENV, "0")
-    assert not kernel.use_compiled(1e12)  # ACCORD_NUMBA=0: always NumPy
+    assert not kernel.use_compiled(10_000)  # ACCORD_NUMBA=0: always NumPy
     kernel.force(True)
-    assert not kernel.use_compiled(1.0)  # forcing cannot turn on what is off
+    assert not kernel.use_compiled(1)  # forcing cannot turn on what is off
     kernel.force(None)
     dist, r_h, omega, sigma = random_state(1, 6, 2, 9)
     target, has, _, _ = best_challenges(dist, r_h, omega, sigma, "prop", "semi")
     assert target.shape == has.shape == (1, 6)
     monkeypatch.delenv(compiled.ENV)
     if compiled.enabled():
-        assert not kernel.use_compiled(kernel.CALL_THRESHOLD - 1)  # small: stays on NumPy
-        assert kernel.use_compiled(kernel.CALL_THRESHOLD)
-        # once loaded, a small call still takes the NumPy path: the inputs alone decide
-        assert kernel.loaded() and not kernel.use_compiled(1.0)
-        # inside a run, the run's work decides for every call of it
-        with kernel.run_scope(kernel.RUN_THRESHOLD):
-            assert kernel.use_compiled(1.0)
-        with kernel.run_scope(kernel.RUN_THRESHOLD - 1):
-            assert not kernel.use_compiled(kernel.CALL_THRESHOLD)
-        assert not kernel.use_compiled(1.0)
+        least = kernel.KERNEL_MIN_ACTORS
+        assert not kernel.use_compiled(least - 1)  # small scenarios: NumPy
+        assert kernel.use_compiled(least) and kernel.will_compile(least)
+        # once loaded, a small scenario still takes the NumPy path: the actors alone decide
+        assert kernel.loaded() and not kernel.use_compiled(least - 1)

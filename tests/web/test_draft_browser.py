@@ -108,11 +108,11 @@ def test_draft_review_and_run(
 
     # a candidate name becomes an actor (or is ignored)
     page.click(
-        "#draft-candidates li[data-candidate='Southern Front'] [data-candidate-action='add']"
+        "#draft-candidates li[data-candidate='Southern Front Alliance'] [data-candidate-action='add']"
     )
-    page.wait_for_selector("#stances tr[data-actor='southern_front']")
+    page.wait_for_selector("#stances tr[data-actor='southern_front_alliance']")
     assert page.locator("#draft-candidates").count() == 0
-    assert actor_of(state_of(page), "southern_front")["source"].startswith("a1:8")
+    assert actor_of(state_of(page), "southern_front_alliance")["source"].startswith("a1:8")
 
     # everything survives a reload
     before = state_of(page)

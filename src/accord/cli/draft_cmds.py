@@ -39,7 +39,9 @@ def draft(
         1, "--min-mentions", min=1, help="Leave out actors mentioned fewer times."
     ),
     as_json: bool = typer.Option(
-        False, "--json", help="Also print the draft, cell by cell with its sentence, as JSON."
+        False,
+        "--json",
+        help="Print the draft as JSON, cell by cell with its sentence (the YAML is written too).",
     ),
 ) -> None:
     """Draft a first scenario from articles: actors, issues, stance hints, each with its sentence.

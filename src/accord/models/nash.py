@@ -31,7 +31,7 @@ import numpy as np
 from pydantic import Field
 
 from accord.agreement.problem import stake_of
-from accord.models.bargaining_utils import (
+from accord.models.axiomatic import (
     Bargain,
     BoolArray,
     IntArray,

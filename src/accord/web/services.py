@@ -259,7 +259,10 @@ class Context:
         """Return the scenario a request names, or raise one located :class:`AccordError`.
 
         A value still marked ``draft`` (``accord draft``) is refused, naming the first one in
-        the loader's words, unless ``allow_draft`` (default: the request's ``allow_draft``).
+        the loader's words, unless ``allow_draft``. By default the request's ``allow_draft``
+        decides, and an allowed draft is returned with its marks removed (its values taken as
+        they are, as ``--allow-draft`` does), ready for the models; ``allow_draft=True`` keeps
+        the marks (for the editor's problems and exports).
         Reading a file's text or building a scenario from JSON can be costly: call it inside a
         computation (:meth:`ComputeGate.run`), never on the event loop.
         """
@@ -270,14 +273,15 @@ class Context:
             scenario = build(RawScenario(source.scenario), SCENARIO)
             if not allow:
                 refuse_drafts(scenario, SCENARIO, _nowhere, source.scenario)
-            return scenario
-        assert source.text is not None  # the schema requires one of the three
-        return scenario_from_bytes(
-            source.text.encode("utf-8", "surrogatepass"),
-            source.filename,
-            source.format,
-            allow_draft=allow,
-        )
+        else:
+            assert source.text is not None  # the schema requires one of the three
+            scenario = scenario_from_bytes(
+                source.text.encode("utf-8", "surrogatepass"),
+                source.filename,
+                source.format,
+                allow_draft=allow,
+            )
+        return scenario.accept_drafts() if allow_draft is None else scenario
 
 
 def _nowhere(loc: Any) -> str | None:

@@ -205,8 +205,8 @@ def best_challenges(
     :func:`choose_targets`, the reference. Both give the same targets, and phi and Delta of
     them to rounding (1e-15).
     """
-    b, n, _ = dist.shape
-    if kernel.use_compiled(float(b) * n**3):
+    n = dist.shape[1]
+    if kernel.use_compiled(n):
         target, has, phi_t, gain_t, _ = kernel.targets(
             dist, r_h, omega, sigma, rule, commit == "semi"
         )

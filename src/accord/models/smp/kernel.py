@@ -17,19 +17,15 @@ compute the same quantities in one fused pass with no temporaries:
 
 Dispatch (:func:`use_compiled`): a kernel runs when compiled kernels are on
 (:func:`accord.models.compiled.enabled`, i.e. Numba is installed and ``ACCORD_NUMBA`` is not
-0) and the work is big enough that the one-off cost of importing Numba and loading the cached
-kernels pays for itself. Inside a run (:func:`.model.simulate`, through :func:`run_scope`) the
-whole run's estimated work decides once, for every call of the run (``RUN_THRESHOLD``); a call
-outside a run decides by its own work (``CALL_THRESHOLD``). The choice depends on the inputs
-only, never on what ran before in the process, so the same inputs always take the same path
-(and give identical numbers). See docs/models/smp.md, "Speed".
+0) and the scenario has at least :data:`KERNEL_MIN_ACTORS` actors. The choice depends on the
+number of actors only -- never on the number of draws, the chunking of a Monte Carlo or a
+design sweep, or what ran before in the process -- so a draw gives identical numbers alone, in
+any batch, in any process. (The kernels agree with the NumPy path to 1e-15 in phi and Delta,
+but over many turns such differences can tip a close choice, so the two paths are not mixed
+for the same scenario.) See docs/models/smp.md, "Speed".
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -43,17 +39,12 @@ IntArray = NDArray[np.intp]
 RULES = ("binary", "prop_bin", "prop", "prop_cbc", "cubic", "asym_prosp")
 """Voting rules by kernel code (KTAB's order)."""
 
-RUN_THRESHOLD = 1 << 23
-"""Estimated work of a whole run, draws x N^3 x expected turns (about 3.4 sqrt(N)), from which
-:func:`.model.simulate` loads the kernels before it starts. The NumPy path spends 60-90 ns per
-(initiator, target, third party) triple on the development machine, the kernels about 1 ns
-plus a one-off 0.4-0.6 s (importing Numba, loading the cached kernels): they break even at
-about 6-9 million triples, 2^23 = 8.4 million (KTAB's a080, 80 actors, or 1,000 draws of
-17 actors, are above it; a040 and single runs of the SOE cases below)."""
-
-CALL_THRESHOLD = RUN_THRESHOLD
-"""Work of a single call (draws x N^3 triples, or elections x voters x options^2) from which
-that call alone loads the kernels (the same break-even, for callers outside a run)."""
+KERNEL_MIN_ACTORS = 16
+"""Scenarios with at least this many actors run the compiled kernels. From about 16 actors the
+kernels are faster per draw by 1.5x (Vienna, 17 actors) growing to 20x at 160 actors, and such
+runs are mostly Monte Carlo batches (the bottom line's 200 draws and more), which repay the
+one-off 0.4-0.8 s of importing Numba and loading the cached kernels; smaller scenarios (the
+SOE cases, 13 actors: 1.2x) stay on NumPy and never import Numba."""
 
 PARALLEL_WORK = 1 << 23
 """Work from which a call is split across cores: about 8 ms on one core. Below it, starting
@@ -71,8 +62,6 @@ CHUNKS = 64
 
 _loaded = False
 _force: bool | None = None
-_run_choice: ContextVar[bool | None] = ContextVar("accord_smp_kernels", default=None)
-"""The current run's choice (:func:`run_scope`); None outside a run."""
 TINY_S = 1e-10
 TINY_C = 1e-8
 TARGET_MIN_GAIN = 1e-5
@@ -116,38 +105,25 @@ def force(value: bool | None) -> bool | None:
     return old
 
 
-def use_compiled(work: float) -> bool:
-    """Return whether a call of this much work runs the compiled kernel (see the module doc)."""
+def use_compiled(n_actors: int) -> bool:
+    """Return whether a scenario of ``n_actors`` runs the compiled kernels (see the module doc)."""
     if not compiled.enabled():
         return False
     if _force is not None:
         return _force and load()
-    choice = _run_choice.get()
-    if choice is not None:
-        return choice and load()
-    return work >= CALL_THRESHOLD and load()
+    return n_actors >= KERNEL_MIN_ACTORS and load()
 
 
-def will_compile(work: float) -> bool:
-    """Return whether a run of this estimated work would use the kernels (loads nothing)."""
+def will_compile(n_actors: int) -> bool:
+    """Return whether a run with this many actors would use the kernels (loads nothing)."""
     if not compiled.enabled() or _force is False:
         return False
-    return _force is True or work >= RUN_THRESHOLD
+    return _force is True or n_actors >= KERNEL_MIN_ACTORS
 
 
-@contextmanager
-def run_scope(work: float) -> Iterator[None]:
-    """Within the block, every call uses the kernels if a run of ``work`` makes them worth it."""
-    token = _run_choice.set(will_compile(work))
-    try:
-        yield
-    finally:
-        _run_choice.reset(token)
-
-
-def prepare(work: float) -> None:
-    """Load the kernels when a run of this estimated work makes them worth it."""
-    if will_compile(work):
+def prepare(n_actors: int) -> None:
+    """Load the kernels before a run that will use them (no effect on the results)."""
+    if will_compile(n_actors):
         load()
 
 

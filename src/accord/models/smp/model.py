@@ -89,20 +89,7 @@ def simulate(
     number per actor and turn, in actor order, so a draw's path does not depend on the batch.
     """
     b, n, _ = x0.shape
-    with kernel.run_scope(float(b) * n**3 * expected_turns(n, params)):
-        return _simulate(cap, x0, sal, params, rng, record)
-
-
-def _simulate(
-    cap: FloatArray,
-    x0: FloatArray,
-    sal: FloatArray,
-    params: SMPParams,
-    rng: np.random.Generator,
-    record: bool,
-) -> tuple[SMPRun, FloatArray]:
-    """:func:`simulate`, inside the run's choice of kernels."""
-    b, n, _ = x0.shape
+    kernel.prepare(n)
     ctx = Context.build(cap, sal)
     x = x0.copy()
     state = evaluate_state(ctx, x, params)
@@ -202,7 +189,7 @@ class SMP(Model):
         p = self.params
         turns = expected_turns(n, p)
         cube = float(n) ** 3
-        if kernel.will_compile(d * cube * turns):
+        if kernel.will_compile(n):
             cube /= KERNEL_SPEEDUP  # the compiled challenge loop (docs/models/smp.md, Speed)
         ops = turns * d * (cube + 5.0 * n * n * k + 2e4)
         peak = 8.0 * (40.0 * d * n * n + (turns + 1) * d * n * (k + 3)) + 8.0 * 6 * (1 << 17)

@@ -57,7 +57,7 @@ def coalitions(weight: FloatArray, util: FloatArray, rule: VotingRule) -> FloatA
     says so (same sums, to rounding).
     """
     r, n, m = util.shape
-    if kernel.use_compiled(float(r) * n * m * m):
+    if kernel.use_compiled(n):
         return kernel.coalitions(weight, util, rule)
     total = np.zeros((r, m * m))
     upper = None
