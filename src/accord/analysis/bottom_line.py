@@ -106,7 +106,8 @@ class Drivers:
         stacked = np.stack(
             [self.at_low, self.at_high, np.broadcast_to(self.base, self.at_low.shape)]
         )
-        return np.asarray(np.nanmax(stacked, axis=0) - np.nanmin(stacked, axis=0))
+        # fmax/fmin skip NaN (a draw without a forecast) and give NaN, silently, when all are
+        return np.asarray(np.fmax.reduce(stacked, axis=0) - np.fmin.reduce(stacked, axis=0))
 
     def top(self, issue: str, n: int = SHOWN) -> tuple[Driver, ...]:
         """Return the ``n`` inputs that move ``issue`` most (only those that move it at all)."""
