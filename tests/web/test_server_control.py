@@ -164,7 +164,9 @@ def test_health_answers_at_once_while_every_slot_computes() -> None:
             assert ctx.compute.admitted == 1  # still computing: the test measured a busy server
         finally:
             sock.close()
-    assert max(times) < 0.5, times
+    # the bound (1 s); typically 10-50 ms, once 0.54 s on a 2-core machine running
+    # other work besides the server and the forecast
+    assert max(times) < 1.0, times
     assert busy.status_code == 503 and int(busy.headers["retry-after"]) >= 1
 
 
