@@ -35,7 +35,23 @@ def _one_line(source: str | None, where: str | None, message: str) -> str:
     return ": ".join([*[" ".join(p.split()) for p in parts], text]) if parts else text
 
 
-class AccordError(Exception):
+class _Located(Exception):
+    """A message with the input it is about (``source``) and the place in it (``where``)."""
+
+    def __init__(
+        self, message: str, *, source: str | Path | None = None, where: str | None = None
+    ) -> None:
+        self.message = printable(message)
+        self.source = printable(str(source)) if source is not None else None
+        self.where = printable(where) if where is not None else None
+        super().__init__(self.one_line())
+
+    def one_line(self) -> str:
+        """Return ``source: where: message`` with the parts that are known, on one line."""
+        return _one_line(self.source, self.where, self.message)
+
+
+class AccordError(_Located):
     """A problem with user input, located as precisely as the input allows.
 
     Parameters
@@ -50,18 +66,6 @@ class AccordError(Exception):
 
     """
 
-    def __init__(
-        self, message: str, *, source: str | Path | None = None, where: str | None = None
-    ) -> None:
-        self.message = printable(message)
-        self.source = printable(str(source)) if source is not None else None
-        self.where = printable(where) if where is not None else None
-        super().__init__(self.one_line())
-
-    def one_line(self) -> str:
-        """Return ``source: where: message`` with the parts that are known, on one line."""
-        return _one_line(self.source, self.where, self.message)
-
     def located(self, source: str | Path | None = None, where: str | None = None) -> AccordError:
         """Return a copy with the source and/or location filled in where still missing."""
         return AccordError(
@@ -71,22 +75,10 @@ class AccordError(Exception):
         )
 
 
-class ScenarioWarning(UserWarning):
+class ScenarioWarning(_Located, UserWarning):
     """Something in an input that is probably a mistake, though the input is valid.
 
     Loaders issue it with :func:`warnings.warn` (e.g. a salience written on 0-1 in a file on
     0-100); the CLI prints it as one ``warning:`` line on stderr and ``accord validate --json``
     lists it. Located like :class:`AccordError`.
     """
-
-    def __init__(
-        self, message: str, *, source: str | Path | None = None, where: str | None = None
-    ) -> None:
-        self.message = printable(message)
-        self.source = printable(str(source)) if source is not None else None
-        self.where = printable(where) if where is not None else None
-        super().__init__(self.one_line())
-
-    def one_line(self) -> str:
-        """Return ``source: where: message`` with the parts that are known, on one line."""
-        return _one_line(self.source, self.where, self.message)

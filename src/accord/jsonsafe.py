@@ -17,24 +17,28 @@ from collections.abc import Mapping
 from typing import Any
 
 
-def finite(obj: Any) -> Any:
+def finite(obj: Any, digits: int | None = None) -> Any:
     """Return a copy of JSON-like data with every NaN or infinity replaced by None.
 
     Mappings become dicts (keys as strings), tuples and lists become lists, and NumPy scalars
     and arrays their plain values; strings, booleans, integers and None are kept. Anything else
-    is returned unchanged (and :func:`json.dumps` decides what to make of it).
+    is returned unchanged (and :func:`json.dumps` decides what to make of it). ``digits``
+    rounds every finite float to that many decimal places (results stored and compared as
+    text: 10 places keep them stable across platforms).
     """
     if obj is None or isinstance(obj, bool | str | int):
         return obj
     if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
+        if not math.isfinite(obj):
+            return None
+        return obj if digits is None else round(obj, digits)
     if isinstance(obj, Mapping):
-        return {k if isinstance(k, str) else str(k): finite(v) for k, v in obj.items()}
+        return {k if isinstance(k, str) else str(k): finite(v, digits) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
-        return [finite(v) for v in obj]
+        return [finite(v, digits) for v in obj]
     tolist = getattr(obj, "tolist", None)  # NumPy scalars and arrays
     if callable(tolist):
-        return finite(tolist())
+        return finite(tolist(), digits)
     return obj
 
 

@@ -133,3 +133,18 @@ def test_result_to_json_writes_null(scenario_file: Path) -> None:
     result = models.get("compromise").run(load(scenario_file))
     odd = dataclasses.replace(result, diagnostics={"ratio": INF})
     assert strict_load(odd.to_json())["diagnostics"]["ratio"] is None
+
+
+def test_finite_rounds_only_when_asked_and_keeps_plain_values() -> None:
+    import numpy as np
+
+    from accord import jsonsafe
+
+    data = {"x": np.float64(1 / 3), "n": np.int64(4), "b": np.bool_(True), "v": (np.nan, 2.5)}
+    assert jsonsafe.finite(data, digits=10) == {
+        "x": 0.3333333333,
+        "n": 4,
+        "b": True,
+        "v": [None, 2.5],
+    }
+    assert jsonsafe.finite(data)["x"] == 1 / 3

@@ -230,7 +230,7 @@ class BottomLine:
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready record (deterministic for the same inputs and seed)."""
         s = self.scenario
-        return _clean(
+        return jsonsafe.finite(
             {
                 "format_version": FORMAT_VERSION,
                 "scenario": {
@@ -250,7 +250,8 @@ class BottomLine:
                     "accord_version": __version__,
                 },
                 "issues": [line.to_dict() for line in self.issues],
-            }
+            },
+            digits=10,
         )
 
     def to_json(self) -> str:
@@ -280,18 +281,6 @@ class BottomLine:
                 }
             )
         return pd.DataFrame(rows)
-
-
-def _clean(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {str(k): _clean(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_clean(v) for v in obj]
-    if isinstance(obj, float | np.floating):
-        return round(float(obj), 10) if np.isfinite(obj) else None
-    if isinstance(obj, np.bool_):
-        return bool(obj)
-    return obj
 
 
 def consensus_outcome(

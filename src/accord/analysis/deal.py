@@ -202,7 +202,7 @@ class DealForecast:
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready record (deterministic for the same inputs and seed)."""
         s = self.scenario
-        return _clean(
+        return jsonsafe.finite(
             {
                 "scenario": {
                     "title": s.title,
@@ -228,7 +228,8 @@ class DealForecast:
                 "blockers": self.blockers(),
                 "concessions": [c.to_dict() for c in self.concessions],
                 "forecasts": [d.to_dict() for d in self.issue_deals()],
-            }
+            },
+            digits=10,
         )
 
     def to_json(self) -> str:
@@ -238,18 +239,6 @@ class DealForecast:
 
 def _none(x: float) -> float | None:
     return float(x) if np.isfinite(x) else None
-
-
-def _clean(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {str(k): _clean(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_clean(v) for v in obj]
-    if isinstance(obj, float | np.floating):
-        return round(float(obj), 10) if np.isfinite(obj) else None
-    if isinstance(obj, np.bool_):
-        return bool(obj)
-    return obj
 
 
 def deal_forecast(

@@ -94,19 +94,8 @@ class IssueSummary:
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict (non-finite numbers as None)."""
-        out: dict[str, Any] = _clean(asdict(self))
+        out: dict[str, Any] = jsonsafe.finite(asdict(self), digits=10)
         return out
-
-
-def _clean(obj: Any) -> Any:
-    """Return ``obj`` with floats rounded to 10 places, non-finite ones as None, tuples as lists."""
-    if isinstance(obj, dict):
-        return {k: _clean(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_clean(v) for v in obj]
-    if isinstance(obj, float | np.floating):
-        return round(float(obj), 10) if np.isfinite(obj) else None
-    return obj
 
 
 def region_bounds(issue: Issue) -> list[tuple[str, float, float, float]]:
@@ -203,7 +192,7 @@ class MonteCarloProvenance:
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
-        out: dict[str, Any] = _clean(asdict(self))
+        out: dict[str, Any] = jsonsafe.finite(asdict(self), digits=10)
         return out
 
 
@@ -227,11 +216,15 @@ class IssueDealSummary:
         """Return a JSON-ready dict."""
         return {
             "issue": self.issue,
-            "p_deal": _clean(self.p_deal),
+            "p_deal": jsonsafe.finite(self.p_deal, digits=10),
             "expected": self.expected.to_dict(),
             "settlement": None if self.settlement is None else self.settlement.to_dict(),
             "blockers": [
-                {"actor": a, "holdout": _clean(h), "pivotal": _clean(p)}
+                {
+                    "actor": a,
+                    "holdout": jsonsafe.finite(h, digits=10),
+                    "pivotal": jsonsafe.finite(p, digits=10),
+                }
                 for a, h, p in self.blockers
             ],
         }
@@ -348,11 +341,12 @@ class MonteCarloResult:
             out["deal"] = [d.to_dict() for d in self.deals]
         if draws:
             out["forecasts"] = {
-                iss: _clean(self.forecasts[:, k].tolist()) for k, iss in enumerate(self.issue_ids)
+                iss: jsonsafe.finite(self.forecasts[:, k].tolist(), digits=10)
+                for k, iss in enumerate(self.issue_ids)
             }
             if self.outcomes is not None:
                 out["outcomes"] = {
-                    iss: _clean(self.outcomes[:, k].tolist())
+                    iss: jsonsafe.finite(self.outcomes[:, k].tolist(), digits=10)
                     for k, iss in enumerate(self.issue_ids)
                 }
         return out

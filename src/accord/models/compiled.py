@@ -39,12 +39,28 @@ class Kernel:
     callers choose the NumPy path first (``if compiled.enabled(): ...``).
     """
 
-    def __init__(self, fn: Callable[..., Any], options: dict[str, Any]) -> None:
+    def __init__(self, fn: Callable[..., Any], options: dict[str, Any], suffix: str = "") -> None:
         self.py_func = fn
         self._options = options
+        self._suffix = suffix
         self._compiled: Callable[..., Any] | None = None
+        self._serial: Kernel | None = None
         self.__name__ = fn.__name__
         self.__doc__ = fn.__doc__
+
+    @property
+    def serial(self) -> Kernel:
+        """The same kernel compiled without ``parallel`` (``prange`` runs as ``range``).
+
+        For calls too small to repay waking the other cores. It is cached on disk under its
+        own name, apart from the parallel version.
+        """
+        if not self._options.get("parallel"):
+            return self
+        if self._serial is None:
+            options = {k: v for k, v in self._options.items() if k != "parallel"}
+            self._serial = Kernel(self.py_func, options, suffix="_serial")
+        return self._serial
 
     def compiled(self) -> Callable[..., Any]:
         """Return the compiled function, compiling (or loading from the cache) on first use."""
@@ -53,7 +69,7 @@ class Kernel:
         if self._compiled is None:
             with _lock:
                 if self._compiled is None:
-                    self._compiled = _compile(self.py_func, self._options)
+                    self._compiled = _compile(self.py_func, self._options, self._suffix)
         return self._compiled
 
     def __call__(self, *args: Any) -> Any:
@@ -61,8 +77,14 @@ class Kernel:
         return self.compiled()(*args)
 
 
-def _compile(fn: Callable[..., Any], options: dict[str, Any]) -> Callable[..., Any]:
-    """Compile ``fn`` with Numba, its globals' kernels and ``prange`` resolved for Numba."""
+def _compile(
+    fn: Callable[..., Any], options: dict[str, Any], suffix: str = ""
+) -> Callable[..., Any]:
+    """Compile ``fn`` with Numba, its globals' kernels and ``prange`` resolved for Numba.
+
+    ``suffix`` is added to the function's name, so that variants of one function (parallel,
+    serial) keep separate entries in Numba's on-disk cache.
+    """
     import numba
 
     names = fn.__code__.co_names
@@ -74,7 +96,7 @@ def _compile(fn: Callable[..., Any], options: dict[str, Any]) -> Callable[..., A
         elif value is prange:
             scope[name] = numba.prange
     func = types.FunctionType(fn.__code__, scope, fn.__name__, fn.__defaults__, fn.__closure__)
-    func.__qualname__ = fn.__qualname__
+    func.__qualname__ = fn.__qualname__ + suffix
     func.__module__ = fn.__module__
     return numba.njit(cache=True, nogil=True, **options)(func)
 

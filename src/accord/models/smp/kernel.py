@@ -465,25 +465,6 @@ def challenge_matrix_par(
             _matrix_task(dist, r_h, omega, sigma, rule, semi, phi, gain, t, work, cols, buf)
 
 
-@kernel(error_model="numpy")
-def challenge_matrix_seq(
-    dist: FloatArray,
-    r_h: FloatArray,
-    omega: FloatArray,
-    sigma: FloatArray,
-    rule: int,
-    semi: bool,
-    phi: FloatArray,
-    gain: FloatArray,
-) -> None:  # pragma: no cover - compiled
-    """:func:`challenge_matrix_par` on one core."""
-    work = np.zeros((7, dist.shape[1]))
-    cols = np.arange(dist.shape[1])
-    buf = np.zeros((1, 1, dist.shape[1]))
-    for t in range(dist.shape[0] * dist.shape[1]):
-        _matrix_task(dist, r_h, omega, sigma, rule, semi, phi, gain, t, work, cols, buf)
-
-
 @kernel(parallel=True, error_model="numpy")
 def challenge_targets_par(
     dist: FloatArray,
@@ -527,61 +508,12 @@ def challenge_targets_par(
             )
 
 
-@kernel(error_model="numpy")
-def challenge_targets_seq(
-    dist: FloatArray,
-    r_h: FloatArray,
-    omega: FloatArray,
-    sigma: FloatArray,
-    rule: int,
-    semi: bool,
-    bound: bool,
-    target: IntArray,
-    has: NDArray[np.bool_],
-    phi_t: FloatArray,
-    gain_t: FloatArray,
-    evaluated: IntArray,
-) -> None:  # pragma: no cover - compiled
-    """:func:`challenge_targets_par` on one core."""
-    work = np.zeros((7, dist.shape[1]))
-    cols = np.zeros(dist.shape[1], dtype=np.intp)
-    buf = np.zeros((1, 1, dist.shape[1]))
-    for t in range(dist.shape[0] * dist.shape[1]):
-        _target_task(
-            dist,
-            r_h,
-            omega,
-            sigma,
-            rule,
-            semi,
-            bound,
-            target,
-            has,
-            phi_t,
-            gain_t,
-            evaluated,
-            t,
-            work,
-            cols,
-            buf,
-        )
-
-
 @kernel(parallel=True, error_model="numpy")
 def coalition_matrix_par(
     weight: FloatArray, util: FloatArray, rule: int, out: FloatArray
 ) -> None:  # pragma: no cover - compiled
     """Fill the coalition strengths (R, M, M), (election, option) tasks across cores."""
     for t in prange(util.shape[0] * util.shape[2]):
-        _coalition_task(weight, util, rule, out, t)
-
-
-@kernel(error_model="numpy")
-def coalition_matrix_seq(
-    weight: FloatArray, util: FloatArray, rule: int, out: FloatArray
-) -> None:  # pragma: no cover - compiled
-    """:func:`coalition_matrix_par` on one core."""
-    for t in range(util.shape[0] * util.shape[2]):
         _coalition_task(weight, util, rule, out, t)
 
 
@@ -597,7 +529,7 @@ def all_challenges(
     b, n, _ = dist.shape
     phi = np.empty((b, n, n))
     gain = np.empty((b, n, n))
-    run = challenge_matrix_par if _parallel(float(b) * n**3) else challenge_matrix_seq
+    run = challenge_matrix_par if _parallel(float(b) * n**3) else challenge_matrix_par.serial
     run(_c(dist), _c(r_h), _c(omega), _c(sigma), rule_code(rule), semi, phi, gain)
     return phi, gain
 
@@ -623,7 +555,7 @@ def targets(
     phi_t = np.empty((b, n))
     gain_t = np.empty((b, n))
     evaluated = np.empty((b, n), dtype=np.intp)
-    run = challenge_targets_par if _parallel(float(b) * n**3) else challenge_targets_seq
+    run = challenge_targets_par if _parallel(float(b) * n**3) else challenge_targets_par.serial
     run(
         _c(dist),
         _c(r_h),
@@ -648,19 +580,16 @@ def coalitions(weight: FloatArray, util: FloatArray, rule: str) -> FloatArray:
     run = (
         coalition_matrix_par
         if _parallel(float(r) * util.shape[1] * m * m)
-        else coalition_matrix_seq
+        else coalition_matrix_par.serial
     )
     run(_c(weight), _c(util), rule_code(rule), out)
     return out
 
 
-KERNELS = (
-    challenge_matrix_par,
-    challenge_matrix_seq,
-    challenge_targets_par,
-    challenge_targets_seq,
-    coalition_matrix_par,
-    coalition_matrix_seq,
+KERNELS = tuple(
+    variant
+    for k in (challenge_matrix_par, challenge_targets_par, coalition_matrix_par)
+    for variant in (k, k.serial)
 )
 
 
