@@ -171,7 +171,9 @@ def test_a_file_is_read_in_the_browser_and_errors_are_shown(
         "utf-8",
     )
     page.set_input_files("#article-file", str(html))
-    page.wait_for_function("document.getElementById('article-text').value.includes('<p>')")
+    # a function, not an expression: Playwright polls an expression with eval(), which the
+    # page's Content-Security-Policy (script-src 'self') rightly refuses
+    page.wait_for_function("() => document.getElementById('article-text').value.includes('<p>')")
     assert page.input_value("#article-kind") == "html"
     page.click("#draft-button")
     page.wait_for_url("**/edit#s=*")
