@@ -11,11 +11,12 @@ import pytest
 import accord.models.smp  # noqa: F401  (registers "smp")
 from accord.models import compiled
 from accord.models.smp import SMP, SMPParams, kernel
+from accord.models.smp.bargain import bargain_values
 from accord.models.smp.challenge import all_challenges, best_challenges, choose_targets
 from accord.models.smp.params import KTAB_CODES
 from accord.models.smp.pce import coalitions
 from accord.models.smp.turn import Context, evaluate_state
-from accord.models.smp.utility import perceived_risk
+from accord.models.smp.utility import distance_matrix, distance_weights, perceived_risk
 from accord.scenario import ScenarioArrays, load
 from tests.factories import random_scenario
 
@@ -176,6 +177,57 @@ def test_coalition_kernel_equals_numpy(rule: str, forced: None) -> None:
         kernel.force(True)
         fast = coalitions(weight, util, rule)  # type: ignore[arg-type]
         np.testing.assert_allclose(fast, ref, rtol=1e-12, atol=1e-15)
+
+
+@needs_numba
+@pytest.mark.parametrize(
+    ("b", "n", "k", "views"),
+    [(3, 17, 4, 1), (2, 9, 1, 2), (2, 6, 8, 2), (1, 5, 13, 1), (4, 7, 3, 2)],
+)
+def test_distance_and_bargain_kernels_are_bit_identical(
+    b: int, n: int, k: int, views: int, forced: None
+) -> None:
+    # the kernels add a distance's K terms in NumPy's order (one by one below 8, eight running
+    # sums up to 128), so the two paths agree exactly, not just to rounding
+    rng = np.random.default_rng(100 * n + k)
+    x = rng.uniform(0, 1, (b, n, k))
+    sal = rng.uniform(0, 1, (b, n, k)) * np.exp(rng.normal(0, 3, (b, n, k)))
+    sal[0, 0] = 0.0  # an actor with no salience measures with equal weights
+    s2 = distance_weights(sal)
+    r = rng.uniform(-1, 1, (b, n))
+    u_true = rng.uniform(0, 1, (b, n, n))
+    target = rng.integers(0, n, (b, n))
+    b_init = rng.uniform(0, 1, (b, n, views, k))
+    b_rcvr = rng.uniform(
+        -0.5, 1.5, (b, n, views, k)
+    )  # a distance above 1 takes beta's other branch
+    kernel.force(False)
+    d_ref = distance_matrix(x, s2, x)
+    sq_ref, v_ref = bargain_values(x, s2, r, u_true, target, b_init, b_rcvr)
+    kernel.force(True)
+    d_fast = distance_matrix(x, s2, x)
+    sq_fast, v_fast = bargain_values(x, s2, r, u_true, target, b_init, b_rcvr)
+    assert v_fast.shape == v_ref.shape == (b, n, n, views)
+    assert np.array_equal(d_fast, d_ref)
+    assert np.array_equal(sq_fast, sq_ref)
+    assert np.array_equal(v_fast, v_ref)
+
+
+@needs_numba
+def test_more_issues_than_the_kernels_add_in_order_stay_on_numpy(
+    monkeypatch: pytest.MonkeyPatch, forced: None
+) -> None:
+    x = np.random.default_rng(2).uniform(0, 1, (1, 4, 3))
+    s2 = np.ones_like(x)
+    kernel.force(True)
+    monkeypatch.setattr(kernel, "MAX_SUM_TERMS", 2)  # 3 issues: beyond what the kernel adds
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("the kernel ran")
+
+    monkeypatch.setattr(kernel, "distances", refuse)
+    want = np.sqrt(((x[:, :, None] - x[:, None]) ** 2).sum(-1) / 3)
+    np.testing.assert_allclose(distance_matrix(x, s2, x), want, rtol=1e-15)
 
 
 @needs_numba

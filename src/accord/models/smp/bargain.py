@@ -10,6 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from accord.models.base import FloatArray
+from accord.models.smp import kernel
 from accord.models.smp.params import BargainModel, InterVecBargain
 from accord.models.smp.utility import beta, distance_to
 
@@ -105,6 +106,10 @@ def bargain_values(
     n = u_true.shape[-1]
     row = u_true.sum(axis=-1)  # (B, A)
     sq = row / n
+    if kernel.use_compiled(n) and x.shape[-1] <= kernel.MAX_SUM_TERMS:
+        # the same numbers, bit for bit, with no (B, A, I, V, K) temporaries
+        flat = kernel.bargain_values(x, s2, r, u_true, row, target, b_init, b_rcvr)
+        return sq, flat.reshape(*u_true.shape, b_init.shape[2])
     u_rcvr = np.take_along_axis(u_true, target[:, None, :], axis=2)  # [b, a, i] = U_a,j(i)
     ideal = x[:, :, None, None, :]  # (B, A, 1, 1, K)
     w = s2[:, :, None, None, :]

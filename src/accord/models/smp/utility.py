@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from accord.models.base import FloatArray
+from accord.models.smp import kernel
 from accord.models.smp.params import BigRAdjust, BigRRange
 
 
@@ -33,7 +34,13 @@ def distance_to(ideal: FloatArray, s2: FloatArray, point: FloatArray) -> FloatAr
 
 
 def distance_matrix(ideal: FloatArray, s2: FloatArray, x: FloatArray) -> FloatArray:
-    """Return D[b, i, j] = d_i(x_j), (B, N, N)."""
+    """Return D[b, i, j] = d_i(x_j), (B, N, N).
+
+    With the compiled kernels on (:func:`.kernel.use_compiled`), :func:`.kernel.distances`
+    computes the same numbers bit for bit without the (B, N, N, K) temporaries.
+    """
+    if ideal is x and kernel.use_compiled(x.shape[1]) and x.shape[-1] <= kernel.MAX_SUM_TERMS:
+        return kernel.distances(x, s2)
     return distance_to(ideal[:, :, None, :], s2[:, :, None, :], x[:, None, :, :])
 
 
