@@ -66,6 +66,41 @@ def test_inputs_not_mutated(model: models.Model, scn) -> None:
 
 
 @pytest.mark.parametrize("scn", SCENARIOS, ids=lambda s: s.title)
+def test_final_state_only_changes_nothing_it_returns(model: models.Model, scn) -> None:
+    # Monte Carlo and design sweeps ask for the final state only (history=False); a model may
+    # then leave out per-round series and diagnostics, but what it returns must be identical
+    arrays = scn.to_arrays().take_draws([0, 0, 0])
+    rng = np.random.default_rng(5)
+    lo, hi = arrays.scale_min, arrays.scale_max
+    position = np.clip(arrays.position + rng.normal(0, 3, arrays.position.shape), lo, hi)
+    batch = arrays.with_values(position=position)
+    for data in (scn, batch):
+        full = model.run(data, rng=4)
+        lean = model.run(data, rng=4, history=False)
+        for name in ("forecast", "trajectory", "rounds", "converged", "final_positions"):
+            assert np.array_equal(getattr(lean, name), getattr(full, name)), name
+        assert set(lean.series) <= set(full.series)
+        for key, value in lean.series.items():
+            assert np.array_equal(value, full.series[key]), key
+        assert set(lean.diagnostics) <= set(full.diagnostics)
+        for key, value in lean.diagnostics.items():
+            assert _same(value, full.diagnostics[key]), key
+
+
+def _same(a: object, b: object) -> bool:
+    """Return whether two diagnostics are identical (arrays, nested lists and dicts, scalars)."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        a, b = np.asarray(a), np.asarray(b)
+        nan_ok = a.dtype.kind == "f" and b.dtype.kind == "f"
+        return a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=nan_ok))
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    return bool(a == b) or (a != a and b != b)  # NaN equals NaN here
+
+
+@pytest.mark.parametrize("scn", SCENARIOS, ids=lambda s: s.title)
 def test_actor_order_irrelevant(model: models.Model, scn) -> None:
     perm = np.random.default_rng(0).permutation(len(scn.actors))
     shuffled = scn.subset(actors=[scn.actor_ids[i] for i in perm])
@@ -232,3 +267,5 @@ def test_a_draw_gives_the_same_forecast_alone_and_in_any_batch_with_kernels(name
         np.testing.assert_allclose(alone[0], together[d], rtol=0, atol=1e-9)
     halves = [model.run(batch.take_draws(list(p))).forecast for p in ([0, 1, 2], [3, 4, 5])]
     np.testing.assert_allclose(np.concatenate(halves), together, rtol=0, atol=1e-9)
+    # the final state alone (Monte Carlo's request) is the same numbers, bit for bit
+    assert np.array_equal(model.run(batch, history=False).forecast, together)

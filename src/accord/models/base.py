@@ -24,6 +24,11 @@ What every model gets from :meth:`Model.run`, whatever its own code does:
   the model, the issue and the draw). Callers that count such draws themselves (Monte Carlo,
   the deal-aware forecast, design comparisons) pass ``finite=False`` or use
   :func:`keep_non_finite`.
+- **Final state only.** ``run(..., history=False)`` tells the model that the caller reads only
+  the final state (forecast, rounds, convergence, the first and last rows of the trajectory),
+  as Monte Carlo and design sweeps do. A model may then skip its per-round series and
+  per-round diagnostics (:func:`history_wanted` says which was asked); everything it does
+  return is identical to a full run (a shared model check asserts it).
 - **Cost.** :meth:`Model.cost` estimates the work and memory of a run from the numbers of
   actors, issues and draws, so that a server can refuse or queue big jobs.
 """
@@ -64,6 +69,7 @@ SECONDS_WARNING = 60.0
 """Estimated seconds above which the command line warns before a run (see :meth:`Model.cost`)."""
 
 _KEEP_NON_FINITE: ContextVar[bool] = ContextVar("accord_keep_non_finite", default=False)
+_HISTORY: ContextVar[bool] = ContextVar("accord_history", default=True)
 
 
 class NonFiniteForecast(AccordError):
@@ -103,6 +109,15 @@ def keep_non_finite() -> Iterator[None]:
 def non_finite_kept() -> bool:
     """Return whether the caller is inside :func:`keep_non_finite`."""
     return _KEEP_NON_FINITE.get()
+
+
+def history_wanted() -> bool:
+    """Return whether the run in progress wants per-round series and diagnostics.
+
+    False inside ``Model.run(..., history=False)``: a model's ``_run`` may then leave them out
+    (see the module doc, "Final state only").
+    """
+    return _HISTORY.get()
 
 
 def invalid_draws(forecast: FloatArray) -> NDArray[np.bool_]:
@@ -737,6 +752,7 @@ class Model(ABC):
         rng: int | np.random.Generator | None = None,
         *,
         finite: bool = True,
+        history: bool = True,
     ) -> Result:
         """Run the model on a scenario (or on batched arrays) and return its result.
 
@@ -744,11 +760,18 @@ class Model(ABC):
         is not a finite number raises :class:`NonFiniteForecast` (naming the model, the issue
         and the draw) unless ``finite`` is False (or within :func:`keep_non_finite`), in which
         case it is returned as NaN for the caller to count (:func:`invalid_draws`).
+        ``history=False``: the caller reads only the final state, and the model may leave out
+        its per-round series and diagnostics (the rest is identical).
         """
         arrays = as_arrays(data)
         generator, seed = make_rng(rng)
         work, shift = safe_units(arrays)
-        out = finish_output(self._run(work, generator), arrays, shift, self)
+        token = _HISTORY.set(history)
+        try:
+            raw = self._run(work, generator)
+        finally:
+            _HISTORY.reset(token)
+        out = finish_output(raw, arrays, shift, self)
         if finite and not non_finite_kept():
             check_finite(self.name, arrays.issue_ids, out.forecast)
         input_hash = data.content_hash()

@@ -144,15 +144,19 @@ class Consensus(Model):
         rng: int | np.random.Generator | None = None,
         *,
         finite: bool = True,
+        history: bool = True,
     ) -> ConsensusResult:
         """Run every member with the same seed (as each would run alone); return the median.
 
         A member whose forecast is not finite raises (naming the member) unless ``finite`` is
-        False; then the consensus of that draw and issue is NaN too.
+        False; then the consensus of that draw and issue is NaN too. ``history`` is passed on
+        to the members.
         """
-        results = tuple(m.run(data, rng=rng, finite=finite) for m in self.members)
+        results = tuple(
+            m.run(data, rng=rng, finite=finite, history=history) for m in self.members
+        )
         # provenance and shapes; the members' forecasts replace the placeholder
-        base = super().run(data, rng=rng, finite=False)
+        base = super().run(data, rng=rng, finite=False, history=history)
         combined = _combine(results)
         if finite and not non_finite_kept():
             check_finite(self.name, base.issue_ids, combined["forecast"])

@@ -98,7 +98,7 @@ class SweepJob:
             part = part.take_draws(slice(chunk.start, chunk.stop))
         rng = np.random.default_rng(list(self.key))
         mark = _rng_mark(rng)
-        result = self.model.run(part, rng=rng, finite=False)
+        result = self.model.run(part, rng=rng, finite=False, history=False)
         used = _rng_mark(rng) != mark
         return CallChunk(
             start=np.array(result.trajectory[0]),

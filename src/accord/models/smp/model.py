@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from accord.models.base import Event, FloatArray, Model, Output
+from accord.models.base import Event, FloatArray, Model, Output, history_wanted
 from accord.models.registry import register
 from accord.models.smp import kernel
 from accord.models.smp.params import SMPParams
@@ -81,12 +81,18 @@ def simulate(
     params: SMPParams,
     rng: np.random.Generator,
     record: bool = False,
+    history: bool = True,
 ) -> tuple[SMPRun, FloatArray]:
     """Run the SMP on a batch of draws in KTAB's space; return the histories and R of turn 0.
 
     Draws that have stopped are dropped from the computation and their last state is repeated.
     In stochastic mode each draw gets its own child generator of ``rng`` and takes one uniform
     number per actor and turn, in actor order, so a draw's path does not depend on the batch.
+
+    ``history=False``: the reported probabilities (an election among the unique positions,
+    about 40% of a turn's time) are computed only for each draw's final state, when it stops;
+    ``probabilities``, ``rep_probabilities`` and ``rep_positions`` then hold that one state.
+    The final state is identical either way (each draw's election is its own computation).
     """
     b, n, _ = x0.shape
     kernel.prepare(n)
@@ -94,7 +100,10 @@ def simulate(
     x = x0.copy()
     state = evaluate_state(ctx, x, params)
     risk0 = state.risk.copy()
-    prob, per_rep, centre = reported_probabilities(ctx, x, state, params)
+    if history:
+        prob, per_rep, centre = reported_probabilities(ctx, x, state, params)
+    else:  # every draw takes at least one turn (max_turns >= 1): filled in when it stops
+        prob, per_rep, centre = np.zeros((b, n)), np.zeros((b, n)), x0.copy()
     run = SMPRun(
         positions=[x0.copy()],
         probabilities=[prob],
@@ -125,21 +134,29 @@ def simulate(
         x = x.copy()
         x[active] = new
         state = evaluate_state(sub, new, params)
-        prob_a, per_rep_a, centre_a = reported_probabilities(sub, new, state, params)
-        prob = run.probabilities[-1].copy()
-        prob[active] = prob_a
-        per_rep = run.rep_probabilities[-1].copy()
-        per_rep[active] = per_rep_a
-        centre = run.rep_positions[-1].copy()
-        centre[active] = centre_a
-        run.probabilities.append(prob)
-        run.rep_probabilities.append(per_rep)
-        run.rep_positions.append(centre)
+        settled = (t >= params.min_turns) & (ratio < params.min_delta_ratio)
+        stop = settled | (t >= params.max_turns)
+        if history:
+            prob_a, per_rep_a, centre_a = reported_probabilities(sub, new, state, params)
+            prob = run.probabilities[-1].copy()
+            prob[active] = prob_a
+            per_rep = run.rep_probabilities[-1].copy()
+            per_rep[active] = per_rep_a
+            centre = run.rep_positions[-1].copy()
+            centre[active] = centre_a
+            run.probabilities.append(prob)
+            run.rep_probabilities.append(per_rep)
+            run.rep_positions.append(centre)
+        elif stop.any():  # only the draws that stop now: their final state
+            here = np.flatnonzero(stop)
+            done = active[here]
+            final = reported_probabilities(sub.take(here), new[here], state.take(here), params)
+            run.probabilities[-1][done] = final[0]
+            run.rep_probabilities[-1][done] = final[1]
+            run.rep_positions[-1][done] = final[2]
         run.positions.append(x)
         for d, r in zip(active, ratio, strict=True):
             run.rho[d].append(float(r))
-        settled = (t >= params.min_turns) & (ratio < params.min_delta_ratio)
-        stop = settled | (t >= params.max_turns)
         run.rounds[active] = t
         run.converged[active[stop]] = settled[stop]
         keep = ~stop
@@ -204,7 +221,8 @@ class SMP(Model):
         x0 = (pos0 - lo) / width
         sal, total, rescaled = ktab_saliences(arrays.salience)
         record = arrays.n_draws <= self.record_events_up_to
-        run, risk0 = simulate(arrays.capability, x0, sal, p, rng, record)
+        history = history_wanted()
+        run, risk0 = simulate(arrays.capability, x0, sal, p, rng, record, history)
 
         def to_units(x: FloatArray) -> FloatArray:
             return np.where(x == x0, pos0, lo + x * width)
@@ -220,20 +238,23 @@ class SMP(Model):
         diagnostics: dict[str, Any] = {
             "modal": modal,
             "win_probability": run.probabilities[-1],
-            "win_probability_by_turn": np.stack(run.probabilities),
             "rho": run.rho,
             "risk_attitude": risk0,
             "salience_total": total,
             "salience_rescaled": rescaled,
             "ktab_parameters": p.ktab_vector,
         }
+        series: dict[str, FloatArray] = {}
+        if history:  # per-turn: only when the caller wants them (see Model.run)
+            diagnostics["win_probability_by_turn"] = np.stack(run.probabilities)
+            series["expected"] = _expected_series(run, lo, width)
         events = _events(arrays, run, lo, width) if record else ()
         return Output(
             trajectory=trajectory,
             forecast=forecast,
             rounds=rounds,
             converged=converged,
-            series={"expected": _expected_series(run, lo, width)},
+            series=series,
             events=events,
             diagnostics=diagnostics,
         )
