@@ -278,7 +278,7 @@ def deal_forecast(
     chosen = None if tracks is None else tuple(tuple(t) for t in tracks)
     coded_runs = [model.run(base, rng=seed) for model in models]  # raises at the coded values
     overs = [
-        np.asarray(model.run(arrays, rng=seed, finite=False).forecast)
+        np.asarray(model.run(arrays, rng=seed, finite=False, history=False).forecast)
         if inputs
         else np.asarray(coded.forecast)
         for model, coded in zip(models, coded_runs, strict=True)

@@ -273,7 +273,7 @@ def shifted_forecasts(
     """
     n, k = arrays.n_actors, arrays.n_issues
     batch, shifts = _shifted(arrays, steps)
-    f = model.run(batch, rng=seed).forecast
+    f = model.run(batch, rng=seed, history=False).forecast
     base = f[0]
     pos = f[1 : 1 + 2 * n * k].reshape(n, k, 2, k)
     sal = f[1 + 2 * n * k : 1 + 4 * n * k].reshape(n, k, 2, k)

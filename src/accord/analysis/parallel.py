@@ -102,9 +102,7 @@ class ChunkJob:
         seed = np.random.SeedSequence(self.seed, spawn_key=(MODEL_BRANCH, chunk.index))
         # Draws without a finite forecast come back as NaN: the run counts them (and refuses
         # or drops them), so a chunk never fails for one bad draw.
-        result = self.model.run(
-            batch, rng=np.random.default_rng(seed), finite=False, history=False
-        )
+        result = self.model.run(batch, rng=np.random.default_rng(seed), finite=False, history=False)
         deal = None
         if self.deal:
             from accord.agreement import analyse

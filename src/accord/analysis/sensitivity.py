@@ -61,7 +61,9 @@ def evaluate(
     arrays = scenario.to_arrays()
     per = max(1, CHUNK_CELLS // (arrays.n_actors * arrays.n_issues))
     parts = [
-        model.run(apply_values(arrays, inputs, values[start : start + per]), rng=seed).forecast
+        model.run(
+            apply_values(arrays, inputs, values[start : start + per]), rng=seed, history=False
+        ).forecast
         for start in range(0, len(values), per)
     ]
     return np.concatenate(parts, axis=0)

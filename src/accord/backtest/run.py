@@ -133,7 +133,7 @@ def run_model(
             for batch in make_batches(sub, [caps[k] for k in idx], as_draws=alone):
                 where = [idx[j] for j in batch.index]
                 try:
-                    result = model.run(batch.arrays, rng=seed)
+                    result = model.run(batch.arrays, rng=seed, history=False)
                 except AccordError as exc:
                     failures.append(
                         f"{', '.join(issues[k].issue for k in where)}: {exc.one_line()}"
@@ -152,7 +152,7 @@ def run_model(
                 failures.append(f"{', '.join(issues[k].issue for k in where)}: {exc.one_line()}")
         for jb in joint_batches(problems):
             try:
-                result = model.run(jb.arrays, rng=seed)
+                result = model.run(jb.arrays, rng=seed, history=False)
             except AccordError as exc:
                 where = [k for p in jb.problems for k in problems[p].index]
                 failures.append(f"{', '.join(issues[k].issue for k in where)}: {exc.one_line()}")

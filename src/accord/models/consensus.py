@@ -152,9 +152,7 @@ class Consensus(Model):
         False; then the consensus of that draw and issue is NaN too. ``history`` is passed on
         to the members.
         """
-        results = tuple(
-            m.run(data, rng=rng, finite=finite, history=history) for m in self.members
-        )
+        results = tuple(m.run(data, rng=rng, finite=finite, history=history) for m in self.members)
         # provenance and shapes; the members' forecasts replace the placeholder
         base = super().run(data, rng=rng, finite=False, history=history)
         combined = _combine(results)
