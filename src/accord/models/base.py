@@ -27,8 +27,9 @@ What every model gets from :meth:`Model.run`, whatever its own code does:
 - **Final state only.** ``run(..., history=False)`` tells the model that the caller reads only
   the final state (forecast, rounds, convergence, the first and last rows of the trajectory),
   as Monte Carlo and design sweeps do. A model may then skip its per-round series and
-  per-round diagnostics (:func:`history_wanted` says which was asked); everything it does
-  return is identical to a full run (a shared model check asserts it).
+  per-round diagnostics and return only the first and last rows of its trajectory
+  (:func:`history_wanted` says which was asked); everything it does return is identical to a
+  full run (a shared model check asserts it).
 - **Cost.** :meth:`Model.cost` estimates the work and memory of a run from the numbers of
   actors, issues and draws, so that a server can refuse or queue big jobs.
 """
@@ -761,7 +762,8 @@ class Model(ABC):
         and the draw) unless ``finite`` is False (or within :func:`keep_non_finite`), in which
         case it is returned as NaN for the caller to count (:func:`invalid_draws`).
         ``history=False``: the caller reads only the final state, and the model may leave out
-        its per-round series and diagnostics (the rest is identical).
+        its per-round series and diagnostics and the trajectory's middle rows (the rest is
+        identical).
         """
         arrays = as_arrays(data)
         generator, seed = make_rng(rng)

@@ -89,7 +89,8 @@ def simulate(
     In stochastic mode each draw gets its own child generator of ``rng`` and takes one uniform
     number per actor and turn, in actor order, so a draw's path does not depend on the batch.
 
-    ``history=False``: the reported probabilities (an election among the unique positions,
+    ``history=False``: the positions of every turn are still returned (the caller keeps the
+    first and last), and the reported probabilities (an election among the unique positions,
     about 40% of a turn's time) are computed only for each draw's final state, when it stops;
     ``probabilities``, ``rep_probabilities`` and ``rep_positions`` then hold that one state.
     The final state is identical either way (each draw's election is its own computation).
@@ -227,7 +228,9 @@ class SMP(Model):
         def to_units(x: FloatArray) -> FloatArray:
             return np.where(x == x0, pos0, lo + x * width)
 
-        trajectory = np.stack([to_units(x) for x in run.positions])
+        # the final state only: the first and last states (rounds still counts the turns)
+        states = run.positions if history else [run.positions[0], run.positions[-1]]
+        trajectory = np.stack([to_units(x) for x in states])
         d, _, k = pos0.shape
         centre = run.rep_positions[-1]  # (B, N, K): each cluster's position at its representative
         w = run.rep_probabilities[-1]  # (B, N): probability of each cluster, else 0

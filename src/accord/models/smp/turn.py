@@ -273,7 +273,9 @@ def take_turn(
     inv = has[:, None, :] & (mine | (target[:, None, :] == idx[None, :, None]))
     inv = np.repeat(inv, views, axis=2)  # (B, actor k, option o)
     count = inv.sum(axis=-1)
-    order = np.argsort(~inv, axis=-1, kind="stable")  # involved options first, ascending
+    # each (draw, actor)'s involved options in ascending order, one row after the other
+    involved = np.nonzero(inv.reshape(b * n, -1))[1]
+    first = np.concatenate([[0], np.cumsum(count.ravel())[:-1]])  # where each row's start
 
     new_x = x.copy()
     ch_i = np.full((b, n), -1, dtype=np.intp)
@@ -281,7 +283,7 @@ def take_turn(
     ch_p = np.ones((b, n))
     for m in np.unique(count):
         rows_b, rows_k = np.nonzero(count == m)
-        opts = order[rows_b, rows_k, :m]  # (R, m)
+        opts = involved[first[rows_b * n + rows_k][:, None] + np.arange(m)]  # (R, m)
         util = np.concatenate(
             [sq_val[rows_b][:, :, None], val[rows_b[:, None], :, opts].transpose(0, 2, 1)],
             axis=2,
