@@ -14,8 +14,8 @@ from accord.models.smp import SMP, SMPParams, kernel
 from accord.models.smp.bargain import bargain_values
 from accord.models.smp.challenge import all_challenges, best_challenges, choose_targets
 from accord.models.smp.params import KTAB_CODES
-from accord.models.smp.pce import coalitions
-from accord.models.smp.turn import Context, evaluate_state
+from accord.models.smp.pce import coalitions, pce, victory
+from accord.models.smp.turn import PICK_TOL, Context, evaluate_state
 from accord.models.smp.utility import distance_matrix, distance_weights, perceived_risk
 from accord.scenario import ScenarioArrays, load
 from tests.factories import random_scenario
@@ -211,6 +211,68 @@ def test_distance_and_bargain_kernels_are_bit_identical(
     assert np.array_equal(d_fast, d_ref)
     assert np.array_equal(sq_fast, sq_ref)
     assert np.array_equal(v_fast, v_ref)
+
+
+@needs_numba
+@pytest.mark.parametrize("rule", RULES)
+@pytest.mark.parametrize("vp", ["linear", "square", "quartic", "octic", "binary"])
+def test_option_election_kernel_equals_the_pce(rule: str, vp: str, forced: None) -> None:
+    # every (draw, actor) elects among the status quo and its involved bargains: the compiled
+    # pass must pick what pce() on the same utilities picks, with the same probability
+    rng = np.random.default_rng(len(rule) * 10 + len(vp))
+    b, n, options = 3, 7, 14
+    weight = rng.uniform(0, 5, (b, n))
+    sq_val = rng.uniform(0, 1, (b, n))
+    val = rng.uniform(0, 1, (b, n, options))
+    val[0, :, 3] = sq_val[0]  # an option worth exactly the status quo to everyone: a tie
+    count = rng.integers(0, options + 1, b * n)
+    count[:3] = (0, 1, options)
+    involved = np.concatenate([np.sort(rng.choice(options, c, replace=False)) for c in count])
+    first = np.concatenate([[0], np.cumsum(count)[:-1]])
+    kernel.force(True)
+    pick, prob = kernel.option_elections(
+        weight, sq_val, val, involved, first, count, rule, vp, PICK_TOL
+    )
+    for t in range(b * n):
+        d, m = t // n, int(count[t])
+        opts = involved[first[t] : first[t] + m]
+        util = np.concatenate([sq_val[d][:, None], val[d][:, opts]], axis=1)[None]
+        p = pce(weight[d][None], util, rule, vp, "conditional")[0]  # type: ignore[arg-type]
+        want = int(np.argmax(p >= p.max() - PICK_TOL))
+        assert pick[t] == want, t
+        assert prob[t] == pytest.approx(p[want], rel=1e-12, abs=1e-300)
+
+
+@needs_numba
+def test_option_election_kernel_survives_underflow(forced: None) -> None:
+    # three voters with cyclic preferences over 300 options (a Condorcet cycle): every option
+    # loses about half its contests with probability 1e-6 (binary votes and victories), so
+    # every product underflows to 0 and both paths fall back to logs
+    options = 300
+    i = np.arange(options)
+    util = np.stack([((i + k * options // 3) % options) / options for k in range(3)])
+    weight = np.ones((1, 3))
+    v = victory(coalitions(weight, util[None], "binary"), "binary")
+    assert np.prod(v, axis=-1).sum() == 0.0  # the case really underflows
+    count = np.array([options - 1, 0, 0])
+    first = np.array([0, options - 1, options - 1])
+    kernel.force(True)
+    pick, prob = kernel.option_elections(
+        weight,
+        util[None, :, :1].reshape(1, 3),
+        util[None, :, 1:],
+        np.arange(options - 1),
+        first,
+        count,
+        "binary",
+        "binary",
+        PICK_TOL,
+    )
+    p = pce(weight, util[None], "binary", "binary", "conditional")[0]
+    assert np.isfinite(prob).all() and prob[0] > 0
+    assert pick[0] == int(np.argmax(p >= p.max() - PICK_TOL))
+    assert prob[0] == pytest.approx(p[pick[0]], rel=1e-9)
+    assert list(pick[1:]) == [0, 0] and list(prob[1:]) == [1.0, 1.0]
 
 
 @needs_numba

@@ -657,6 +657,179 @@ compiles to faster code; the challenge kernels run equally fast in both builds),
 more than waking the threads: one draw of 17 actors took 8 us
 parallel against 26 us serial, 50 draws 0.18 ms against 1.2 ms."""
 
+
+@kernel(error_model="numpy")
+def _elect(
+    weight: FloatArray,
+    util: FloatArray,
+    m: int,
+    rule: int,
+    power: float,
+    binary: bool,
+    c: FloatArray,
+    v: FloatArray,
+    prod: FloatArray,
+    buf: FloatArray,
+) -> None:  # pragma: no cover - compiled
+    """Fill prod[:m] with the conditional PCE of m options (:func:`.pce.pce`), same steps.
+
+    util (A, >= m): voters' utilities; c, v (>= m, >= m) and buf scratch. The coalitions are
+    :func:`_coalition_task`'s sums, victory and the conditional model :func:`.pce.victory`
+    and :func:`.pce._conditional`'s (products underflowed: in logs).
+    """
+    nv = util.shape[0]
+    for a in range(m):
+        for col in range(m):
+            c[a, col] = 0.0
+        for k in range(nv):
+            w = weight[k]
+            u_a = util[k, a]
+            if rule == 5:
+                for col in range(a):
+                    c[a, col] += w * ((2.0 / 3.0) * max(u_a - util[k, col], 0.0))
+                for col in range(a, m):
+                    c[a, col] += w * max(u_a - util[k, col], 0.0)
+            elif rule == 2:
+                for col in range(m):
+                    c[a, col] += w * max(u_a - util[k, col], 0.0)
+            else:
+                for col in range(m):
+                    c[a, col] += w * max(_g(u_a - util[k, col], rule), 0.0)
+        for col in range(m):
+            c[a, col] = TINY_C + c[a, col]
+        c[a, a] = TINY_C
+    for a in range(m):
+        for col in range(m):
+            ca = c[a, col]
+            cb = c[col, a]
+            if binary:
+                t = (2.1 * (ca / (ca + cb)) - 1.0) / 0.1
+                if ca >= 1.1 * cb:
+                    fa, fb = 1.0, 1e-6
+                elif cb >= 1.1 * ca:
+                    fa, fb = 1e-6, 1.0
+                else:
+                    fa, fb = t, 1.0 - t
+            elif power > 1.0:
+                fa, fb = ca**power, cb**power
+            else:
+                fa, fb = ca, cb
+            v[a, col] = fa / (fa + fb)
+        v[a, a] = 0.5
+    for a in range(m):
+        acc = v[a, 0]
+        for col in range(1, m):
+            acc *= v[a, col]
+        prod[a] = acc
+    total = _numpy_sum(prod, m)
+    if not (total > 0.0) or not np.isfinite(total):  # underflow: the same distribution in logs
+        top = -np.inf
+        for a in range(m):
+            for col in range(m):
+                buf[col] = np.log(max(v[a, col], 1e-300))
+            prod[a] = _numpy_sum(buf, m)
+            top = max(top, prod[a])
+        for a in range(m):
+            prod[a] = np.exp(prod[a] - top)
+        total = _numpy_sum(prod, m)
+    for a in range(m):
+        prod[a] = prod[a] / total
+
+
+@kernel(parallel=True, error_model="numpy")
+def option_elections_par(
+    weight: FloatArray,
+    sq_val: FloatArray,
+    val: FloatArray,
+    involved: IntArray,
+    first: IntArray,
+    count: IntArray,
+    rule: int,
+    power: float,
+    binary: bool,
+    pick_tol: float,
+    pick: IntArray,
+    prob: FloatArray,
+) -> None:  # pragma: no cover - compiled
+    """Every actor's election among the status quo and the bargains it is involved in.
+
+    Row t = b N + k (draw b, actor k) elects among the status quo (option 0) and the options
+    involved[first[t] : first[t] + count[t]] (bargain values val[b, :, o]); every actor of
+    draw b votes with weight[b]. Fills pick[t] (the first option within ``pick_tol`` of the
+    most probable) and prob[t] (its probability), as :func:`.turn.take_turn` does with
+    :func:`.pce.pce`. Rows across cores.
+    """
+    b, n, _ = val.shape
+    tasks = b * n
+    most = 1
+    for t in range(tasks):
+        most = max(most, count[t] + 1)
+    chunks = min(tasks, CHUNKS)
+    for ch in prange(chunks):
+        util = np.empty((n, most))
+        c = np.empty((most, most))
+        v = np.empty((most, most))
+        prod = np.empty(most)
+        buf = np.empty(most)
+        for t in range(ch * tasks // chunks, (ch + 1) * tasks // chunks):
+            d = t // n
+            m = count[t] + 1
+            if m == 1:
+                pick[t] = 0
+                prob[t] = 1.0
+                continue
+            start = first[t]
+            for a in range(n):
+                util[a, 0] = sq_val[d, a]
+                for j in range(m - 1):
+                    util[a, j + 1] = val[d, a, involved[start + j]]
+            _elect(weight[d], util, m, rule, power, binary, c, v, prod, buf)
+            best = prod[0]
+            for j in range(1, m):
+                best = max(best, prod[j])
+            chosen = 0
+            while prod[chosen] < best - pick_tol:
+                chosen += 1
+            pick[t] = chosen
+            prob[t] = prod[chosen]
+
+
+VP_POWER = {"linear": 1.0, "square": 2.0, "quartic": 4.0, "octic": 8.0, "binary": 0.0}
+"""The exponent of each victory-probability model (binary: its own formula)."""
+
+
+def option_elections(
+    weight: FloatArray,
+    sq_val: FloatArray,
+    val: FloatArray,
+    involved: IntArray,
+    first: IntArray,
+    count: IntArray,
+    rule: str,
+    vp: str,
+    pick_tol: float,
+) -> tuple[IntArray, FloatArray]:
+    """Return each (draw, actor)'s chosen option and its probability, (B N,) each."""
+    rows = count.size
+    pick = np.empty(rows, dtype=np.intp)
+    prob = np.empty(rows)
+    option_elections_par(
+        _c(weight),
+        _c(sq_val),
+        _c(val),
+        np.ascontiguousarray(involved, dtype=np.intp),
+        np.ascontiguousarray(first, dtype=np.intp),
+        np.ascontiguousarray(count, dtype=np.intp),
+        rule_code(rule),
+        VP_POWER[vp],
+        vp == "binary",
+        pick_tol,
+        pick,
+        prob,
+    )
+    return pick, prob
+
+
 MAX_SUM_TERMS = 128
 """The compiled distances add a position's K terms in NumPy's order, written out up to 128
 terms (NumPy splits longer sums recursively); with more issues the NumPy path runs."""
@@ -777,6 +950,7 @@ KERNELS = (
     ),
     distance_matrix_par,  # no serial build: see SERIAL_IS_SLOWER
     bargain_values_par,
+    option_elections_par,
 )
 
 

@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from accord.models.base import FloatArray
+from accord.models.smp import kernel
 from accord.models.smp.bargain import bargain_values, make_bargains
 from accord.models.smp.challenge import best_challenges, receiver_view
 from accord.models.smp.params import SMPParams
@@ -281,6 +282,30 @@ def take_turn(
     ch_i = np.full((b, n), -1, dtype=np.intp)
     ch_v = np.zeros((b, n), dtype=np.intp)
     ch_p = np.ones((b, n))
+    if uniforms is None and params.pce_model == "conditional" and kernel.use_compiled(n):
+        # every (draw, actor)'s election in one compiled pass (same steps as the loop below)
+        flat_pick, flat_p = kernel.option_elections(
+            ctx.cap,
+            sq_val,
+            val,
+            involved,
+            first,
+            count.ravel(),
+            params.voting_rule,
+            params.vp_model,
+            PICK_TOL,
+        )
+        pick = flat_pick.reshape(b, n)
+        ch_p = flat_p.reshape(b, n)
+        rb, rk = np.nonzero(pick > 0)
+        o = involved[first[rb * n + rk] + pick[rb, rk] - 1]
+        ini, view = np.divmod(o, views)
+        pos = np.where((ini == rk)[:, None], b_init[rb, ini, view], b_rcvr[rb, ini, view])
+        new_x[rb, rk] = pos
+        ch_i[rb, rk] = ini
+        ch_v[rb, rk] = view
+        record = TurnRecord(target, has, phi_t, gain_t, b_init, b_rcvr, ch_i, ch_v, ch_p, count + 1)
+        return new_x, record
     for m in np.unique(count):
         rows_b, rows_k = np.nonzero(count == m)
         opts = involved[first[rows_b * n + rows_k][:, None] + np.arange(m)]  # (R, m)
