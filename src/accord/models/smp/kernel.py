@@ -173,8 +173,13 @@ def _span(
     j0: int,
     j1: int,
     rule: int,
+    skip: int,
 ) -> None:  # pragma: no cover - compiled
     """Add third party n's votes over the targets j0 <= j < j1, src[sb, sn, j] = d_n(x_j).
+
+    Target ``skip`` (the third party itself, or any value outside j0..j1 for none) gets
+    votes times 0.0 -- adding 0.0 leaves its sums exactly as they were -- so that one loop
+    without a break covers every target.
 
     ``work`` rows: 0 S_i0, 1 S_j0, 4 votes for i, 5 votes for j. The loop over contiguous
     targets is what the compiler vectorises: indices are unsigned (no negative-index
@@ -183,6 +188,7 @@ def _span(
     """
     b = np.uint64(sb)
     n = np.uint64(sn)
+    sk = np.uint64(skip) if skip >= 0 else np.uint64(src.shape[2])
     if rule == 2:
         for jj in range(j1 - j0):
             j = np.uint64(j0 + jj)
@@ -194,8 +200,9 @@ def _span(
             p = num / den
             y = u_nj - u_nn
             vn = w * (((u_nn - u_ni) - y) * p + y)
-            work[4, j] += max(vn, 0.0)
-            work[5, j] += max(-vn, 0.0)
+            keep = 0.0 if j == sk else 1.0
+            work[4, j] += max(vn, 0.0) * keep
+            work[5, j] += max(-vn, 0.0) * keep
     else:
         for jj in range(j1 - j0):
             j = np.uint64(j0 + jj)
@@ -207,8 +214,9 @@ def _span(
             y = u_nj - u_nn
             gap = ((u_nn - u_ni) - y) * p + y
             vn = w * _g(gap, rule)
-            work[4, j] += max(vn, 0.0)
-            work[5, j] += max(-vn, 0.0)
+            keep = 0.0 if j == sk else 1.0
+            work[4, j] += max(vn, 0.0) * keep
+            work[5, j] += max(-vn, 0.0) * keep
 
 
 @kernel(error_model="numpy")
@@ -244,19 +252,15 @@ def _third_parties(
         w = omega[b, n]
         u_ni = _beta(dist[b, n, i], r)
         u_nn = _beta(dist[b, n, n], r)
-        if full:
-            _span(dist, b, n, r, w, u_ni, u_nn, work, 0, n, rule)
-            _span(dist, b, n, r, w, u_ni, u_nn, work, n + 1, n_act, rule)
+        if full:  # every target but n itself
+            _span(dist, b, n, r, w, u_ni, u_nn, work, 0, n_act, rule, n)
         else:  # the evaluated targets: copy their distances together, then the same loop
             while nxt < ncols and cols[nxt] < n:
                 nxt += 1
             for k in range(ncols):
                 buf[0, 0, k] = dist[b, n, cols[k]]
-            if nxt < ncols and cols[nxt] == n:  # n is among the targets: skip it
-                _span(buf, 0, 0, r, w, u_ni, u_nn, work, 0, nxt, rule)
-                _span(buf, 0, 0, r, w, u_ni, u_nn, work, nxt + 1, ncols, rule)
-            else:
-                _span(buf, 0, 0, r, w, u_ni, u_nn, work, 0, ncols, rule)
+            skip = nxt if nxt < ncols and cols[nxt] == n else -1  # n among the targets
+            _span(buf, 0, 0, r, w, u_ni, u_nn, work, 0, ncols, rule, skip)
 
 
 @kernel(error_model="numpy")
