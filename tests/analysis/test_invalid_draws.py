@@ -296,9 +296,15 @@ def test_cost_estimates_follow_the_complexity() -> None:
         kernel.force(old)
     if compiled.enabled():
         assert 1 < smp.cost(300, 3).seconds < 15
-    assert smp.cost(200, 3, draws=10).seconds == pytest.approx(
-        10 * smp.cost(200, 3).seconds, rel=1e-9
-    )
+    # per draw, apart from a fixed part per turn on the compiled path
+    one, ten = smp.cost(200, 3).seconds, smp.cost(200, 3, draws=10).seconds
+    assert 9 * one < ten <= 10 * one * (1 + 1e-9)
+    old = kernel.force(False)
+    try:
+        ten_numpy = smp.cost(200, 3, draws=10).seconds
+        assert ten_numpy == pytest.approx(10 * smp.cost(200, 3).seconds, rel=1e-9)
+    finally:
+        kernel.force(old)
     assert "N^3" in smp.cost(10, 1).formula
     assert "N^3" in (type(smp)._cost_terms.__doc__ or "")
     for name in registry.names():  # every model documents its formula and grows with N

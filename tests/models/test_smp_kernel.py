@@ -244,6 +244,24 @@ def test_option_election_kernel_equals_the_pce(rule: str, vp: str, forced: None)
 
 
 @needs_numba
+@pytest.mark.parametrize("rule", RULES)
+@pytest.mark.parametrize("vp", ["linear", "square", "quartic", "octic", "binary"])
+def test_election_kernel_equals_numpy(rule: str, vp: str, forced: None) -> None:
+    rng = np.random.default_rng(len(rule) + 7 * len(vp))
+    for r, n, m in ((5, 9, 4), (2, 20, 17), (3, 6, 2)):
+        weight = rng.uniform(0, 5, (r, n))
+        util = rng.uniform(0, 1, (r, n, m))
+        util[:, :, -1] = util[:, :, 0]  # two options every voter values alike
+        kernel.force(False)
+        ref = pce(weight, util, rule, vp, "conditional")  # type: ignore[arg-type]
+        kernel.force(True)
+        fast = pce(weight, util, rule, vp, "conditional")  # type: ignore[arg-type]
+        # probabilities in [0, 1]; the binary victory model's (2.1 ratio - 1) / 0.1 magnifies
+        # rounding in the tiny ones (1e-93 may differ by 3e-12 of itself)
+        np.testing.assert_allclose(fast, ref, rtol=1e-12, atol=1e-15)
+
+
+@needs_numba
 def test_option_election_kernel_survives_underflow(forced: None) -> None:
     # three voters with cyclic preferences over 300 options (a Condorcet cycle): every option
     # loses about half its contests with probability 1e-6 (binary votes and victories), so

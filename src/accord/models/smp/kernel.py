@@ -798,6 +798,32 @@ def option_elections_par(
             prob[t] = prod[chosen]
 
 
+@kernel(parallel=True, error_model="numpy")
+def elections_par(
+    weight: FloatArray, util: FloatArray, rule: int, power: float, binary: bool, out: FloatArray
+) -> None:  # pragma: no cover - compiled
+    """Fill out (R, M) with the conditional PCE of every election: rows across cores."""
+    r, _, m = util.shape
+    chunks = min(r, CHUNKS)
+    for ch in prange(chunks):
+        c = np.empty((m, m))
+        v = np.empty((m, m))
+        prod = np.empty(m)
+        buf = np.empty(m)
+        for row in range(ch * r // chunks, (ch + 1) * r // chunks):
+            _elect(weight[row], util[row], m, rule, power, binary, c, v, prod, buf)
+            for a in range(m):
+                out[row, a] = prod[a]
+
+
+def elections(weight: FloatArray, util: FloatArray, rule: str, vp: str) -> FloatArray:
+    """Return the conditional PCE (R, M) of a batch of elections (:func:`.pce.pce`)."""
+    r, _, m = util.shape
+    out = np.empty((r, m))
+    elections_par(_c(weight), _c(util), rule_code(rule), VP_POWER[vp], vp == "binary", out)
+    return out
+
+
 VP_POWER = {"linear": 1.0, "square": 2.0, "quartic": 4.0, "octic": 8.0, "binary": 0.0}
 """The exponent of each victory-probability model (binary: its own formula)."""
 
@@ -955,6 +981,7 @@ KERNELS = (
     distance_matrix_par,  # no serial build: see SERIAL_IS_SLOWER
     bargain_values_par,
     option_elections_par,
+    elections_par,
 )
 
 

@@ -69,6 +69,10 @@ KERNEL_SPEEDUP = 30.0
 27x at 160 actors, more at 640; the estimate stays on the safe side)."""
 
 
+TURN_OPS = 5e4
+"""The fixed cost of one turn on the compiled path (its Python steps, ~2 ms), in operations."""
+
+
 def expected_turns(n: int, params: SMPParams) -> int:
     """Return the turns a run of ``n`` actors is expected to take: about 3.4 sqrt(N)."""
     return min(params.max_turns, max(params.min_turns, math.ceil(3.4 * math.sqrt(n))))
@@ -197,22 +201,31 @@ class SMP(Model):
         Every turn evaluates every initiator's challenge of every target with every third
         party (N^3 per draw), plus distances and elections (about 5 N^2 K) and a fixed part
         (2e4, the per-draw bookkeeping), at 2.5e7 operations per second:
-        ``turns x D x (N^3 + 5 N^2 K + 2e4)``. Turns grow with N: about 3.4 sqrt(N) on
-        random scenarios (24, 39, 52 at N = 50, 100, 200), at most ``max_turns``. Memory: about
-        40 (D x N x N) arrays, the trajectory and probabilities of every turn, the blocks of
-        the challenge evaluation, and a single draw's events. Measured (one draw, 3 issues):
-        N = 50: 0.23 s; 100: 1.4 s; 200: 18 s; 300 actors took 69 s; 200 draws x 4 issues x
-        17 actors: 0.8 s (12 turns).
+        ``turns x D x (N^3 + 5 N^2 K + 2e4)`` on the NumPy path. With the compiled kernels
+        (16 actors and more) the challenges, distances, bargains and elections are compiled
+        and a turn costs a fixed 5e4 (its Python steps, about 2 ms) plus, per draw,
+        ``N^3 / 30 + 2 N^2 K``: ``turns x (5e4 + D x (N^3 / 30 + 2 N^2 K))``. Turns grow with
+        N: about 3.4 sqrt(N) on random scenarios (24, 39, 52 at N = 50, 100, 200), at most
+        ``max_turns``. Memory: about 40 (D x N x N) arrays, the trajectory and probabilities
+        of every turn, the blocks of the challenge evaluation, and a single draw's events.
+        Measured on the NumPy path (one draw, 3 issues): N = 50: 0.23 s; 100: 1.4 s; 200: 18
+        s; 300 actors took 69 s. With the kernels (estimate in brackets): Vienna (17 actors, 4
+        issues) 1 draw 0.031 s (0.02), 100 draws 0.22 s (0.28), 1,000 draws 1.8 s (1.7);
+        random scenarios with 3 issues, one draw: N = 50 0.12 s (0.07), 100 0.20 s (0.19),
+        300 2.5 s (3.5).
         """
         p = self.params
         turns = expected_turns(n, p)
         cube = float(n) ** 3
-        if kernel.will_compile(n):
-            cube /= KERNEL_SPEEDUP  # the compiled challenge loop (docs/models/smp.md, Speed)
-        ops = turns * d * (cube + 5.0 * n * n * k + 2e4)
+        if kernel.will_compile(n):  # the compiled turn (docs/models/smp.md, Speed)
+            ops = turns * (TURN_OPS + d * (cube / KERNEL_SPEEDUP + 2.0 * n * n * k))
+            formula = f"turns (~{turns}) x (5e4 + D x (N^3 / 30 + 2 N^2 K)) operations"
+        else:
+            ops = turns * d * (cube + 5.0 * n * n * k + 2e4)
+            formula = f"turns (~{turns}) x D x (N^3 + 5 N^2 K) operations"
         peak = 8.0 * (40.0 * d * n * n + (turns + 1) * d * n * (k + 3)) + 8.0 * 6 * (1 << 17)
         peak += 600.0 * turns * n * k if d == 1 else 0.0
-        return ops, peak, f"turns (~{turns}) x D x (N^3 + 5 N^2 K) operations, 320 D N^2 bytes"
+        return ops, peak, f"{formula}, 320 D N^2 bytes"
 
     def _run(self, arrays: ScenarioArrays, rng: np.random.Generator) -> Output:
         p = self.params

@@ -170,9 +170,11 @@ def pce(
         The PCE model.
 
     """
-    r, _, m = util.shape
+    r, n, m = util.shape
     if m == 1:
         return np.ones((r, 1))
+    if model == "conditional" and kernel.use_compiled(n):
+        return kernel.elections(weight, util, rule, vp)  # the same steps, compiled
     c = coalitions(weight, util, rule)
     v = victory(c, vp)
     if model == "conditional":
