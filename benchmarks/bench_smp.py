@@ -8,8 +8,9 @@ input (tests/data/ktab/*.json, extracted from the logs), it is shown beside ours
     .venv/bin/python benchmarks/bench_smp.py            # full run, a few minutes
     .venv/bin/python benchmarks/bench_smp.py --quick    # smoke run, under a minute
 
-A second table compares the compiled kernels (accord.models.smp.kernel: the challenge loop and
-the coalition sums in Numba) with the NumPy reference path in the same run, and with KTAB's
+A second table compares the compiled kernels (accord.models.smp.kernel: challenges, coalitions,
+distances, bargain values and elections in Numba) with the NumPy reference path in the same
+run, and with KTAB's
 ``smpc`` as recorded in issue 14 (rebuilt from source with -O2 on this machine, same final
 positions): KTAB's a040/a080/a160 in-process, one turn at 640 actors, Monte Carlo of the Vienna
 case (draws/s), SOE-Pol-Comp, the CLI end to end, and the growth exponent in actors.
