@@ -663,23 +663,12 @@ parallel against 26 us serial, 50 draws 0.18 ms against 1.2 ms."""
 
 
 @kernel(error_model="numpy")
-def _elect(
-    weight: FloatArray,
-    util: FloatArray,
-    m: int,
-    rule: int,
-    power: float,
-    binary: bool,
-    c: FloatArray,
-    v: FloatArray,
-    prod: FloatArray,
-    buf: FloatArray,
+def _coalition_rows(
+    weight: FloatArray, util: FloatArray, m: int, rule: int, c: FloatArray
 ) -> None:  # pragma: no cover - compiled
-    """Fill prod[:m] with the conditional PCE of m options (:func:`.pce.pce`), same steps.
+    """Fill c[:m, :m] with one election's coalition strengths (:func:`_coalition_task`'s sums).
 
-    util (A, >= m): voters' utilities; c, v (>= m, >= m) and buf scratch. The coalitions are
-    :func:`_coalition_task`'s sums, victory and the conditional model :func:`.pce.victory`
-    and :func:`.pce._conditional`'s (products underflowed: in logs).
+    util (A, >= m): the voters' utilities of the m options; weight (A,): their weights.
     """
     nv = util.shape[0]
     for a in range(m):
@@ -702,6 +691,23 @@ def _elect(
         for col in range(m):
             c[a, col] = TINY_C + c[a, col]
         c[a, a] = TINY_C
+
+
+@kernel(error_model="numpy")
+def _conditional_pce(
+    c: FloatArray,
+    m: int,
+    power: float,
+    binary: bool,
+    v: FloatArray,
+    prod: FloatArray,
+    buf: FloatArray,
+) -> None:  # pragma: no cover - compiled
+    """Fill prod[:m] with the conditional PCE from coalition strengths c[:m, :m].
+
+    :func:`.pce.victory` and :func:`.pce._conditional`, same steps (products underflowed: in
+    logs); v (>= m, >= m) and buf (>= m) are scratch.
+    """
     for a in range(m):
         for col in range(m):
             ca = c[a, col]
@@ -738,6 +744,26 @@ def _elect(
         total = _numpy_sum(prod, m)
     for a in range(m):
         prod[a] = prod[a] / total
+
+
+@kernel(parallel=True, error_model="numpy")
+def conditional_par(
+    c: FloatArray, power: float, binary: bool, out: FloatArray
+) -> None:  # pragma: no cover - compiled
+    """Fill out (R, M) with the conditional PCE of coalition strengths c (R, M, M).
+
+    Elections across cores.
+    """
+    r, m, _ = c.shape
+    chunks = min(r, CHUNKS)
+    for ch in prange(chunks):
+        v = np.empty((m, m))
+        prod = np.empty(m)
+        buf = np.empty(m)
+        for row in range(ch * r // chunks, (ch + 1) * r // chunks):
+            _conditional_pce(c[row], m, power, binary, v, prod, buf)
+            for a in range(m):
+                out[row, a] = prod[a]
 
 
 @kernel(parallel=True, error_model="numpy")
@@ -787,7 +813,8 @@ def option_elections_par(
                 util[a, 0] = sq_val[d, a]
                 for j in range(m - 1):
                     util[a, j + 1] = val[d, a, involved[start + j]]
-            _elect(weight[d], util, m, rule, power, binary, c, v, prod, buf)
+            _coalition_rows(weight[d], util, m, rule, c)
+            _conditional_pce(c, m, power, binary, v, prod, buf)
             best = prod[0]
             for j in range(1, m):
                 best = max(best, prod[j])
@@ -798,29 +825,15 @@ def option_elections_par(
             prob[t] = prod[chosen]
 
 
-@kernel(parallel=True, error_model="numpy")
-def elections_par(
-    weight: FloatArray, util: FloatArray, rule: int, power: float, binary: bool, out: FloatArray
-) -> None:  # pragma: no cover - compiled
-    """Fill out (R, M) with the conditional PCE of every election: rows across cores."""
-    r, _, m = util.shape
-    chunks = min(r, CHUNKS)
-    for ch in prange(chunks):
-        c = np.empty((m, m))
-        v = np.empty((m, m))
-        prod = np.empty(m)
-        buf = np.empty(m)
-        for row in range(ch * r // chunks, (ch + 1) * r // chunks):
-            _elect(weight[row], util[row], m, rule, power, binary, c, v, prod, buf)
-            for a in range(m):
-                out[row, a] = prod[a]
-
-
 def elections(weight: FloatArray, util: FloatArray, rule: str, vp: str) -> FloatArray:
-    """Return the conditional PCE (R, M) of a batch of elections (:func:`.pce.pce`)."""
-    r, _, m = util.shape
-    out = np.empty((r, m))
-    elections_par(_c(weight), _c(util), rule_code(rule), VP_POWER[vp], vp == "binary", out)
+    """Return the conditional PCE (R, M) of a batch of elections (:func:`.pce.pce`).
+
+    The coalition strengths come from :func:`coalitions` ((election, option) tasks across
+    cores, so that one big election uses both), then :func:`conditional_par` per election.
+    """
+    c = coalitions(weight, util, rule)
+    out = np.empty(c.shape[:2])
+    conditional_par(c, VP_POWER[vp], vp == "binary", out)
     return out
 
 
@@ -981,7 +994,7 @@ KERNELS = (
     distance_matrix_par,  # no serial build: see SERIAL_IS_SLOWER
     bargain_values_par,
     option_elections_par,
-    elections_par,
+    conditional_par,
 )
 
 
