@@ -262,6 +262,25 @@ def test_election_kernel_equals_numpy(rule: str, vp: str, forced: None) -> None:
 
 
 @needs_numba
+@pytest.mark.parametrize("rule", ["prop", "asym_prosp", "cubic"])
+def test_both_routes_of_the_election_kernel_are_bit_identical(
+    rule: str, monkeypatch: pytest.MonkeyPatch, forced: None
+) -> None:
+    # many elections: each on its own core; few: each election's sums across cores. The two
+    # routes add the same numbers in the same order, so the route never changes a result
+    rng = np.random.default_rng(4)
+    weight = rng.uniform(0, 5, (40, 18))
+    util = rng.uniform(0, 1, (40, 18, 18))
+    kernel.force(True)
+    monkeypatch.setattr(kernel, "ROWS_PER_CORE", 0)
+    rows = kernel.elections(weight, util, rule, "linear")
+    monkeypatch.setattr(kernel, "ROWS_PER_CORE", 10**9)
+    for parallel_work in (0, float("inf")):
+        monkeypatch.setattr(kernel, "PARALLEL_WORK", parallel_work)
+        assert np.array_equal(kernel.elections(weight, util, rule, "linear"), rows)
+
+
+@needs_numba
 def test_option_election_kernel_survives_underflow(forced: None) -> None:
     # three voters with cyclic preferences over 300 options (a Condorcet cycle): every option
     # loses about half its contests with probability 1e-6 (binary votes and victories), so

@@ -118,3 +118,10 @@ def kernel(**options: Any) -> Callable[[Callable[..., Any]], Kernel]:
 def prange(*args: int) -> range:
     """``range`` in plain Python; Numba reads a call to ``prange`` as ``numba.prange``."""
     return range(*args)
+
+
+def threads() -> int:
+    """Return the number of threads Numba's parallel loops use (imports Numba)."""
+    import numba
+
+    return int(numba.get_num_threads())

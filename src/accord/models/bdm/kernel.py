@@ -499,10 +499,3 @@ def wide_round(x, w, s, rw, big_r, mu, paper, q, blocks, cum, e, moved, f):
     for c in prange(blocks):
         walk_values(x, rw, big_r, f, c * n // blocks, (c + 1) * n // blocks)
     return shift, median_of(x, rw, f), mean_of(x, rw)
-
-
-def threads() -> int:
-    """Return the number of threads Numba's parallel loops use."""
-    import numba
-
-    return int(numba.get_num_threads())

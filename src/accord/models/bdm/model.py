@@ -259,7 +259,7 @@ def solve_compiled(batch: IssueBatch, big_r: FloatArray, params: BdmParams) -> S
     paper = params.variant == "paper"
     q = float(params.q)
     mu = np.empty(b)
-    threads = int(kernel.threads())
+    threads = compiled.threads()
     chunks = min(b, 8 * threads) if b * n * n >= PARALLEL_MIN_ENTRIES else 1
 
     def play(*args: object) -> None:
