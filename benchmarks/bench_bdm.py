@@ -108,6 +108,7 @@ def time_engine(problem: Problem, max_rows: int) -> tuple[Rate, float]:
     draws = problem.batch.position.shape[0]
     rows = min(draws, max_rows)
     batch = head(problem, rows)
+    solve_batch(head(problem, 1), PARAMS)  # untimed: the kernel's one-off import and load
     start = time.perf_counter()
     out = solve_batch(batch, PARAMS)
     elapsed = time.perf_counter() - start
