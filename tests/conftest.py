@@ -61,6 +61,9 @@ def _compiled_kernels_ready() -> None:
             mp.setattr(smp_kernel, "PARALLEL_WORK", 0 if parallel else float("inf"))
             mp.setattr(bdm_model, "PARALLEL_MIN_ENTRIES", 0 if parallel else 1 << 62)
             mp.setattr(bdm_model, "WIDE_ACTORS", 0 if parallel else 1 << 62)
+            # both routes of smp kernel.elections: each election on its own core, or each
+            # election's sums across cores
+            mp.setattr(smp_kernel, "ROWS_PER_CORE", 0 if parallel else 1 << 62)
             for data in (arrays, arrays.take_draws([0, 0, 0])):
                 smp.run(data)
                 bdm.run(data)
