@@ -1041,5 +1041,11 @@ def _parallel(work: float) -> bool:
 
 
 def _c(a: FloatArray) -> FloatArray:
-    """Return a C-contiguous float64 array (a view when it already is one)."""
-    return np.ascontiguousarray(a, dtype=np.float64)
+    """Return a C-contiguous, writeable float64 array (a view when it already is one).
+
+    Writeable always: Numba compiles a separate version of a kernel for read-only arrays (a
+    scenario's own arrays are read-only, Monte Carlo's drawn ones are not), and a version first
+    needed in the middle of a run would be compiled there, which takes seconds.
+    """
+    out = np.ascontiguousarray(a, dtype=np.float64)
+    return out if out.flags.writeable else out.copy()
