@@ -658,8 +658,8 @@ SERIAL_IS_SLOWER = True
 Compiled without ``parallel`` (:attr:`~accord.models.compiled.Kernel.serial`) they ran 3-7x
 slower per element on one thread (the loop body Numba outlines for the parallel region
 compiles to faster code; the challenge kernels run equally fast in both builds), which costs
-more than waking the threads: one draw of 17 actors took 8 us
-parallel against 26 us serial, 50 draws 0.18 ms against 1.2 ms."""
+more than waking the threads: one draw of 17 actors took 8 us parallel against 26 us serial,
+50 draws 0.18 ms against 1.2 ms."""
 
 
 @kernel(error_model="numpy")

@@ -226,6 +226,29 @@ class TurnRecord:
     n_options: IntArray
 
 
+def _adopt(
+    new_x: FloatArray,
+    ch_i: IntArray,
+    ch_v: IntArray,
+    rb: IntArray,
+    rk: IntArray,
+    option: IntArray,
+    views: int,
+    b_init: FloatArray,
+    b_rcvr: FloatArray,
+) -> None:
+    """Move actor rk of draw rb to its side of the chosen bargain (option = initiator V + view).
+
+    The initiator takes the bargain's b_init, its target b_rcvr; the initiator and view are
+    recorded in ``ch_i`` and ``ch_v``.
+    """
+    ini, view = np.divmod(option, views)
+    pos = np.where((ini == rk)[:, None], b_init[rb, ini, view], b_rcvr[rb, ini, view])
+    new_x[rb, rk] = pos
+    ch_i[rb, rk] = ini
+    ch_v[rb, rk] = view
+
+
 def take_turn(
     ctx: Context,
     x: FloatArray,
@@ -298,12 +321,8 @@ def take_turn(
         pick = flat_pick.reshape(b, n)
         ch_p = flat_p.reshape(b, n)
         rb, rk = np.nonzero(pick > 0)
-        o = involved[first[rb * n + rk] + pick[rb, rk] - 1]
-        ini, view = np.divmod(o, views)
-        pos = np.where((ini == rk)[:, None], b_init[rb, ini, view], b_rcvr[rb, ini, view])
-        new_x[rb, rk] = pos
-        ch_i[rb, rk] = ini
-        ch_v[rb, rk] = view
+        option = involved[first[rb * n + rk] + pick[rb, rk] - 1]
+        _adopt(new_x, ch_i, ch_v, rb, rk, option, views, b_init, b_rcvr)
         record = TurnRecord(target, has, phi_t, gain_t, b_init, b_rcvr, ch_i, ch_v, ch_p, count + 1)
         return new_x, record
     for m in np.unique(count):
@@ -323,12 +342,7 @@ def take_turn(
         moved = pick > 0
         if not np.any(moved):
             continue
-        rb, rk = rows_b[moved], rows_k[moved]
-        o = opts[moved, pick[moved] - 1]
-        ini, view = np.divmod(o, views)
-        pos = np.where((ini == rk)[:, None], b_init[rb, ini, view], b_rcvr[rb, ini, view])
-        new_x[rb, rk] = pos
-        ch_i[rb, rk] = ini
-        ch_v[rb, rk] = view
+        option = opts[moved, pick[moved] - 1]
+        _adopt(new_x, ch_i, ch_v, rows_b[moved], rows_k[moved], option, views, b_init, b_rcvr)
     record = TurnRecord(target, has, phi_t, gain_t, b_init, b_rcvr, ch_i, ch_v, ch_p, count + 1)
     return new_x, record
