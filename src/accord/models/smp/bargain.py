@@ -106,7 +106,7 @@ def bargain_values(
     n = u_true.shape[-1]
     row = u_true.sum(axis=-1)  # (B, A)
     sq = row / n
-    if kernel.use_compiled(n) and x.shape[-1] <= kernel.MAX_SUM_TERMS:
+    if kernel.use_compiled_distances(n, x.shape[-1]):
         # the same numbers, bit for bit, with no (B, A, I, V, K) temporaries
         flat = kernel.bargain_values(x, s2, r, u_true, row, target, b_init, b_rcvr)
         return sq, flat.reshape(*u_true.shape, b_init.shape[2])

@@ -15,6 +15,12 @@ compute the same quantities in one fused pass with no temporaries:
 - :func:`coalition_matrix` -- the coalition strengths of a batch of elections
   (:func:`.pce.coalitions`), split across (row, option) pairs.
 
+The distance, bargain and election kernels have no one-core build: compiled without
+``parallel`` (:attr:`~accord.models.compiled.Kernel.serial`) they ran 3-7x slower per element
+even on one thread, for a reason not pinned down (the challenge kernels run equally fast in both
+builds), which costs more than waking the threads (measured once, with a throwaway script: one
+draw of 17 actors 8 us parallel against 26 us serial, 50 draws 0.18 ms against 1.2 ms).
+
 Dispatch (:func:`use_compiled`): a kernel runs when compiled kernels are on
 (:func:`accord.models.compiled.enabled`, i.e. Numba is installed and ``ACCORD_NUMBA`` is not
 0) and the scenario has at least :data:`KERNEL_MIN_ACTORS` actors. The choice depends on the
@@ -57,7 +63,7 @@ TRIPLE_WORK = 8.0
 parties, against ``PARALLEL_WORK``: a triple costs about 6 ns on one core, 5-8 times an
 election's (voter, option, option) unit. Vienna's Monte Carlo (1,000 draws of 17 actors, 4.9
 million triples per turn, ~28 ms on one core) ran on one core when triples counted as one unit;
-on both it takes 1.97 s instead of 2.08 s (best of 4)."""
+on both it took 1.97 s instead of 2.08 s (best of 4; measured once, with a throwaway script)."""
 
 BOUND_MIN_ACTORS = 48
 """From this many actors :func:`targets` bounds the gains to skip targets. With few actors
@@ -653,15 +659,6 @@ def bargain_values_par(
                     val[d, a, o] = ((base + _beta(d_init, ra)) + _beta(d_rcvr, ra)) / n
 
 
-SERIAL_IS_SLOWER = True
-"""The distance and bargain kernels always run their parallel build, even for one draw.
-Compiled without ``parallel`` (:attr:`~accord.models.compiled.Kernel.serial`) they ran 3-7x
-slower per element on one thread (the loop body Numba outlines for the parallel region
-compiles to faster code; the challenge kernels run equally fast in both builds), which costs
-more than waking the threads: one draw of 17 actors took 8 us parallel against 26 us serial,
-50 draws 0.18 ms against 1.2 ms."""
-
-
 @kernel(error_model="numpy")
 def _coalition_rows(
     weight: FloatArray, util: FloatArray, m: int, rule: int, c: FloatArray
@@ -909,11 +906,19 @@ MAX_SUM_TERMS = 128
 terms (NumPy splits longer sums recursively); with more issues the NumPy path runs."""
 
 
+def use_compiled_distances(n_actors: int, n_issues: int) -> bool:
+    """Return whether distances and bargain values run compiled.
+
+    As :func:`use_compiled`, with at most :data:`MAX_SUM_TERMS` issues.
+    """
+    return n_issues <= MAX_SUM_TERMS and use_compiled(n_actors)
+
+
 def distances(x: FloatArray, s2: FloatArray) -> FloatArray:
     """Return D (B, N, N) from :func:`distance_matrix_par`, bit-identical to the NumPy path."""
     b, n, _ = x.shape
     out = np.empty((b, n, n))
-    distance_matrix_par(_c(x), _c(s2), out)  # see SERIAL_IS_SLOWER
+    distance_matrix_par(_c(x), _c(s2), out)  # always parallel: see the module doc
     return out
 
 
@@ -930,7 +935,7 @@ def bargain_values(
     """Return the bargains' values (B, N, N * V) from :func:`bargain_values_par`."""
     b, n, views, k = b_init.shape
     val = np.empty((b, n, n * views))
-    bargain_values_par(  # see SERIAL_IS_SLOWER
+    bargain_values_par(  # always parallel: see the module doc
         _c(x),
         _c(s2),
         _c(r),
@@ -1022,7 +1027,7 @@ KERNELS = (
         for k in (challenge_matrix_par, challenge_targets_par, coalition_matrix_par)
         for variant in (k, k.serial)
     ),
-    distance_matrix_par,  # no serial build: see SERIAL_IS_SLOWER
+    distance_matrix_par,  # no serial build: see the module doc
     bargain_values_par,
     option_elections_par,
     conditional_par,

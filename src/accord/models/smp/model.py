@@ -209,10 +209,10 @@ class SMP(Model):
         ``max_turns``. Memory: about 40 (D x N x N) arrays, the trajectory and probabilities
         of every turn, the blocks of the challenge evaluation, and a single draw's events.
         Measured on the NumPy path (one draw, 3 issues): N = 50: 0.23 s; 100: 1.4 s; 200: 18
-        s; 300 actors took 69 s. With the kernels (estimate in brackets): Vienna (17 actors, 4
-        issues) 1 draw 0.031 s (0.03), 100 draws 0.22 s (0.18), 1,000 draws 1.8 s (1.5);
-        random scenarios with 3 issues, one draw: N = 50 0.12 s (0.07), 100 0.20 s (0.19),
-        300 2.5 s (3.5).
+        s; 300 actors took 69 s. With the kernels (measured once with a throwaway script;
+        estimate in brackets): Vienna (17 actors, 4 issues) 1 draw 0.031 s (0.03), 100 draws
+        0.22 s (0.18), 1,000 draws 1.8 s (1.5); random scenarios with 3 issues, one draw:
+        N = 50 0.12 s (0.07), 100 0.20 s (0.19), 300 2.5 s (3.5).
         """
         p = self.params
         turns = expected_turns(n, p)

@@ -39,7 +39,7 @@ def distance_matrix(ideal: FloatArray, s2: FloatArray, x: FloatArray) -> FloatAr
     With the compiled kernels on (:func:`.kernel.use_compiled`), :func:`.kernel.distances`
     computes the same numbers bit for bit without the (B, N, N, K) temporaries.
     """
-    if ideal is x and kernel.use_compiled(x.shape[1]) and x.shape[-1] <= kernel.MAX_SUM_TERMS:
+    if ideal is x and kernel.use_compiled_distances(x.shape[1], x.shape[-1]):
         return kernel.distances(x, s2)
     return distance_to(ideal[:, :, None, :], s2[:, :, None, :], x[:, None, :, :])
 
